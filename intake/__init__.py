@@ -1,0 +1,100 @@
+"""Intake: intake forms, pain scores and treatment notes for an acupuncture and massage clinic."""
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application for ``config_name`` (development, testing, production)."""
+    config_name = config_name or os.environ.get("INTAKE_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from intake.database import configure_sqlite
+    from intake.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    import intake.models  # noqa: F401  (every model registered on the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from intake import health
+    from intake.auth import bp as auth_bp
+    from intake.home import bp as home_bp
+    from intake.pain import bp as pain_bp
+    from intake.patients import bp as patients_bp
+    from intake.staff import bp as staff_bp
+
+    for blueprint in (health.bp, auth_bp, home_bp, staff_bp, patients_bp, pain_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from intake.auth.access import enforce_declared_access
+    from intake.security_headers import add_security_headers
+
+    app.before_request(enforce_declared_access)
+    app.after_request(add_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from intake import clinic_time
+    from intake.auth import roles
+
+    app.add_template_filter(clinic_time.format_datetime, "datetime")
+    app.add_template_filter(clinic_time.format_date, "date")
+
+    @app.context_processor
+    def clinic_context():
+        return {
+            "clinic_name": app.config["CLINIC_NAME"],
+            "ROLE_ADMIN": roles.ADMIN,
+            "ROLE_PRACTITIONER": roles.PRACTITIONER,
+            "ROLE_FRONT_DESK": roles.FRONT_DESK,
+            "CLINICAL_ROLES": roles.CLINICAL,
+        }
+
+
+def register_error_handlers(app: Flask) -> None:
+    from intake.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from intake.commands import register_commands as register
+
+    register(app)

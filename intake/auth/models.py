@@ -1,0 +1,74 @@
+"""Staff accounts."""
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intake.auth.roles import ALL_ROLES, CLINICAL, ROLE_LABELS
+from intake.database import UTCDateTime, utcnow
+from intake.extensions import db
+
+
+class User(db.Model):
+    """A staff member who signs in: administrator, practitioner or front desk."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{role}'" for role in ALL_ROLES) + ")", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    designation: Mapped[str] = mapped_column(String(40), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        # The session version is part of the id, so bumping it ends every session.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL
+
+    @property
+    def signature_name(self) -> str:
+        """Name as printed on a signed note, e.g. 'Mei Chen, R.Ac'."""
+        if self.designation:
+            return f"{self.full_name}, {self.designation}"
+        return self.full_name
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued to this account."""
+        self.session_version = (self.session_version or 1) + 1
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def normalize_email(email: str) -> str:
+    """Return the form of an email address used to store and compare it."""
+    return (email or "").strip().lower()

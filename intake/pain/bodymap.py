@@ -1,0 +1,39 @@
+"""Reading body-map answers from a submitted form.
+
+The body map posts one field per region, named ``<prefix>-<region code>``, holding ''
+(not painful / not scored) or a whole number 0-10.
+"""
+
+from intake.pain.regions import REGION_BY_CODE, region_label
+
+SCORE_CHOICES = tuple(range(0, 11))
+
+
+def field_name(prefix: str, code: str) -> str:
+    return f"{prefix}-{code}"
+
+
+def parse_region_scores(formdata, prefix: str = "pain") -> tuple[dict[str, int], dict[str, str]]:
+    """Return ``(scores by region code, error message by field name)`` from form data."""
+    scores: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    start = f"{prefix}-"
+    for key in formdata.keys():
+        if not key.startswith(start):
+            continue
+        code = key[len(start):]
+        values = [v.strip() for v in formdata.getlist(key)]
+        if code not in REGION_BY_CODE:
+            errors[key] = f"“{code}” is not a body region this clinic records."
+            continue
+        if len([v for v in values if v != ""]) > 1:
+            errors[key] = f"{region_label(code)} was given more than once; give one score."
+            continue
+        value = next((v for v in values if v != ""), "")
+        if value == "":
+            continue
+        if not value.isdigit() or not 0 <= int(value) <= 10:
+            errors[key] = f"{region_label(code)}: choose a whole number from 0 (no pain) to 10 (worst)."
+            continue
+        scores[code] = int(value)
+    return scores, errors

@@ -1,0 +1,44 @@
+"""Pain scores: one 0-10 Numeric Pain Rating Scale score for one body region at one time."""
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.database import UTCDateTime, utcnow
+from intake.extensions import db
+
+INTAKE = "intake"
+BEFORE_TREATMENT = "before_treatment"
+AFTER_TREATMENT = "after_treatment"
+CHECK_IN = "check_in"
+CONTEXT_LABELS = {
+    INTAKE: "Intake",
+    BEFORE_TREATMENT: "Before treatment",
+    AFTER_TREATMENT: "After treatment",
+    CHECK_IN: "Check-in",
+}
+CONTEXTS = tuple(CONTEXT_LABELS)
+
+
+class PainScore(db.Model):
+    """A patient's pain in one body region, 0 (none) to 10 (worst imaginable)."""
+
+    __tablename__ = "pain_score"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
+        CheckConstraint(
+            "context IN (" + ", ".join(f"'{c}'" for c in CONTEXTS) + ")", name="context_known"
+        ),
+        Index("ix_pain_score_patient_recorded", "patient_id", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    region_code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(Integer)
+    context: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    patient = relationship("Patient")
+    recorded_by = relationship("User")

@@ -1,0 +1,1 @@
+"""Pain history and check-in pages."""

@@ -1,0 +1,114 @@
+"""Patient demographics form."""
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, StringField, SubmitField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from intake.clinic_time import clinic_today
+from intake.patients.models import SEX_AT_BIRTH_CHOICES
+
+PROVINCES = [
+    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
+    ("SK", "Saskatchewan"), ("YT", "Yukon"),
+]
+PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
+POSTAL_CODE = re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$")
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def phone_problem(text: str) -> str | None:
+    """Return why a phone number is refused, or None."""
+    digits = re.sub(r"\D", "", text)
+    if not PHONE_CHARS.match(text) or not 10 <= len(digits) <= 15:
+        return "Enter a phone number with area code, like 780-555-0123."
+    return None
+
+
+def valid_phone(form, field):
+    if field.data and field.data.strip():
+        problem = phone_problem(field.data.strip())
+        if problem:
+            raise ValidationError(problem)
+
+
+def valid_birth_date(form, field):
+    if field.data is None:
+        return
+    if field.data > clinic_today():
+        raise ValidationError("Date of birth cannot be in the future.")
+    if field.data < EARLIEST_BIRTH_DATE:
+        raise ValidationError("Date of birth cannot be before 1900.")
+
+
+def valid_phn(form, field):
+    text = (field.data or "").strip()
+    if text and not re.fullmatch(r"\d{9}", re.sub(r"[ \-]", "", text)):
+        raise ValidationError("An Alberta personal health number has exactly 9 digits.")
+
+
+def valid_postal_code(form, field):
+    text = (field.data or "").strip()
+    if text and not POSTAL_CODE.match(text):
+        raise ValidationError("Enter a Canadian postal code, like T5K 2J1.")
+
+
+def _max(n: int, label: str):
+    return Length(max=n, message=f"{label} must be at most {n} characters.")
+
+
+class PatientForm(FlaskForm):
+    first_name = StringField(
+        "First name", validators=[DataRequired("Enter the first name."), _max(80, "First name")]
+    )
+    last_name = StringField(
+        "Last name", validators=[DataRequired("Enter the last name."), _max(80, "Last name")]
+    )
+    preferred_name = StringField("Preferred name (optional)", validators=[Optional(), _max(80, "Preferred name")])
+    date_of_birth = DateField(
+        "Date of birth",
+        validators=[DataRequired("Enter the date of birth as YYYY-MM-DD."), valid_birth_date],
+    )
+    sex_at_birth = SelectField("Sex at birth (optional)", choices=SEX_AT_BIRTH_CHOICES, default="")
+    gender = StringField("Gender (optional)", validators=[Optional(), _max(60, "Gender")])
+    phone = TelField("Phone", validators=[DataRequired("Enter a phone number."), _max(30, "Phone"), valid_phone])
+    email = EmailField(
+        "Email (optional)",
+        validators=[Optional(), _max(254, "Email"), Email("Enter a valid email address, like name@example.com.")],
+    )
+    address_line = StringField("Street address (optional)", validators=[Optional(), _max(200, "Street address")])
+    city = StringField("City (optional)", validators=[Optional(), _max(80, "City")])
+    province = SelectField("Province", choices=PROVINCES, default="AB")
+    postal_code = StringField("Postal code (optional)", validators=[Optional(), _max(7, "Postal code"), valid_postal_code])
+    personal_health_number = StringField(
+        "Alberta personal health number (optional, 9 digits)",
+        validators=[Optional(), _max(11, "Personal health number"), valid_phn],
+    )
+    emergency_contact_name = StringField(
+        "Emergency contact name (optional)", validators=[Optional(), _max(120, "Emergency contact name")]
+    )
+    emergency_contact_relationship = StringField(
+        "Relationship (optional)", validators=[Optional(), _max(60, "Relationship")]
+    )
+    emergency_contact_phone = TelField(
+        "Emergency contact phone (optional)",
+        validators=[Optional(), _max(30, "Emergency contact phone"), valid_phone],
+    )
+    staff_notes = TextAreaField("Notes for staff (optional)", validators=[Optional(), _max(4000, "Notes for staff")])
+    submit = SubmitField("Save patient")
+
+    def demographics(self) -> dict:
+        """Return the cleaned values for the patient record."""
+        return {name: field.data if field.data is not None else "" for name, field in self._fields.items()
+                if name not in ("submit", "csrf_token")}
+
+
+class PatientSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by name, phone, date of birth or chart number", validators=[Optional(), _max(100, "Search")])

@@ -1,0 +1,84 @@
+"""Patient demographics."""
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intake.database import UTCDateTime, utcnow
+from intake.extensions import db
+
+SEX_AT_BIRTH_CHOICES = [
+    ("", "Not recorded"),
+    ("female", "Female"),
+    ("male", "Male"),
+    ("intersex", "Intersex"),
+    ("unknown", "Prefer not to say"),
+]
+
+
+class Patient(db.Model):
+    """A person treated at the clinic. Patients are archived, never deleted."""
+
+    __tablename__ = "patient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chart_number: Mapped[str] = mapped_column(String(12), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80), index=True)
+    preferred_name: Mapped[str] = mapped_column(String(80), default="")
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
+    sex_at_birth: Mapped[str] = mapped_column(String(20), default="")
+    gender: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    phone_digits: Mapped[str] = mapped_column(String(20), default="", index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    province: Mapped[str] = mapped_column(String(2), default="AB")
+    postal_code: Mapped[str] = mapped_column(String(7), default="")
+    personal_health_number: Mapped[str] = mapped_column(String(9), default="")
+    emergency_contact_name: Mapped[str] = mapped_column(String(120), default="")
+    emergency_contact_relationship: Mapped[str] = mapped_column(String(60), default="")
+    emergency_contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    staff_notes: Mapped[str] = mapped_column(Text, default="")
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    @property
+    def display_name(self) -> str:
+        """'Last, First (Preferred)' as staff read it in lists."""
+        name = f"{self.last_name}, {self.first_name}"
+        if self.preferred_name and self.preferred_name != self.first_name:
+            name += f" ({self.preferred_name})"
+        return name
+
+    @property
+    def spoken_name(self) -> str:
+        """'Preferred Last', how staff greet the patient."""
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on ``day``."""
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+    def __repr__(self) -> str:
+        return f"<Patient {self.chart_number}>"
+
+
+class Counter(db.Model):
+    """A named counter that hands out numbers one at a time (chart numbers)."""
+
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+@event.listens_for(Counter.__table__, "after_create")
+def _start_chart_numbers(table, connection, **kw):
+    # Migrations insert the same row; the first chart number handed out is C-001001.
+    connection.execute(table.insert().values(name="chart_number", value=1000))

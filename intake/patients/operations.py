@@ -1,0 +1,83 @@
+"""Creating and changing patient records."""
+
+import re
+
+from sqlalchemy import update
+
+from intake.extensions import db
+from intake.patients.models import Counter, Patient
+
+CHART_COUNTER = "chart_number"
+FIRST_CHART_NUMBER = 1001
+
+
+def next_chart_number() -> str:
+    """Take the next chart number, e.g. 'C-001001'.
+
+    The counter row is updated in place, which locks it until commit on PostgreSQL and
+    runs under the write lock on SQLite, so two front desks never get the same number.
+    """
+    value = db.session.scalar(
+        update(Counter).where(Counter.name == CHART_COUNTER).values(value=Counter.value + 1).returning(Counter.value)
+    )
+    if value is None:  # the counter row is created with the schema; recreate it if lost
+        value = FIRST_CHART_NUMBER
+        db.session.add(Counter(name=CHART_COUNTER, value=value))
+        db.session.flush()
+    return f"C-{value:06d}"
+
+
+def digits_only(text: str) -> str:
+    """Return just the digits of a phone number or health number."""
+    return re.sub(r"\D", "", text or "")
+
+
+DEMOGRAPHIC_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "gender",
+    "phone",
+    "email",
+    "address_line",
+    "city",
+    "province",
+    "postal_code",
+    "personal_health_number",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "staff_notes",
+)
+
+
+def apply_demographics(patient: Patient, values: dict) -> None:
+    """Copy cleaned demographic values onto the patient."""
+    for name in DEMOGRAPHIC_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(patient, name, value.strip() if isinstance(value, str) else value)
+    patient.phone_digits = digits_only(patient.phone)
+    patient.personal_health_number = digits_only(patient.personal_health_number)
+    patient.postal_code = (patient.postal_code or "").upper().replace(" ", "")
+    if len(patient.postal_code) == 6:
+        patient.postal_code = f"{patient.postal_code[:3]} {patient.postal_code[3:]}"
+    patient.email = (patient.email or "").strip().lower()
+
+
+def create_patient(values: dict, created_by=None) -> Patient:
+    """Add a new patient with a fresh chart number (the caller commits)."""
+    patient = Patient(chart_number=next_chart_number(), is_archived=False, province="AB")
+    apply_demographics(patient, values)
+    if created_by is not None:
+        patient.created_by_id = created_by.id
+    db.session.add(patient)
+    db.session.flush()
+    return patient
+
+
+def set_archived(patient: Patient, archived: bool) -> None:
+    """Archive or restore a patient (records are never deleted)."""
+    patient.is_archived = archived

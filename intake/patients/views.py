@@ -1,0 +1,97 @@
+"""Patient list, create, edit, archive, and the chart page."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from intake.auth.access import roles_required
+from intake.auth.roles import STAFF
+from intake.extensions import db
+from intake.forms import ConfirmForm
+from intake.patients import bp, operations
+from intake.patients.chart import sections_for
+from intake.patients.forms import PatientForm, PatientSearchForm
+from intake.patients.models import Patient
+from intake.patients.search import patient_search_filter
+
+
+def get_patient(patient_id: int) -> Patient:
+    """Fetch a patient for the chart, or 404."""
+    return db.get_or_404(Patient, patient_id)
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    form = PatientSearchForm(request.args)
+    show_archived = request.args.get("archived") == "1"
+    page = request.args.get("page", 1, type=int)
+    statement = db.select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
+    if not show_archived:
+        statement = statement.where(Patient.is_archived.is_(False))
+    query = form.q.data if form.validate() else ""
+    condition = patient_search_filter(query)
+    if condition is not None:
+        statement = statement.where(condition)
+    patients = db.paginate(
+        statement, page=max(page, 1), per_page=current_app.config["PATIENTS_PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "patients/index.html", form=form, patients=patients, query=query, show_archived=show_archived
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create():
+    form = PatientForm()
+    if form.validate_on_submit():
+        patient = operations.create_patient(form.demographics(), created_by=current_user)
+        db.session.commit()
+        flash(f"Created chart {patient.chart_number} for {patient.spoken_name}.", "success")
+        return redirect(url_for("patients.chart", patient_id=patient.id))
+    return render_template("patients/form.html", form=form, patient=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:patient_id>")
+@roles_required(*STAFF)
+def chart(patient_id: int):
+    patient = get_patient(patient_id)
+    sections = [(section, section.load(patient)) for section in sections_for(current_user.role)]
+    return render_template(
+        "patients/chart.html", patient=patient, sections=sections, confirm_form=ConfirmForm()
+    )
+
+
+@bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(patient_id: int):
+    patient = get_patient(patient_id)
+    form = PatientForm(obj=patient)
+    if form.validate_on_submit():
+        operations.apply_demographics(patient, form.demographics())
+        db.session.commit()
+        flash(f"Saved {patient.spoken_name}'s details.", "success")
+        return redirect(url_for("patients.chart", patient_id=patient.id))
+    return render_template("patients/form.html", form=form, patient=patient), 422 if form.errors else 200
+
+
+@bp.route("/<int:patient_id>/archive", methods=["POST"])
+@roles_required(*STAFF)
+def archive(patient_id: int):
+    return _set_archived(patient_id, True, "archived; their chart is kept")
+
+
+@bp.route("/<int:patient_id>/restore", methods=["POST"])
+@roles_required(*STAFF)
+def restore(patient_id: int):
+    return _set_archived(patient_id, False, "restored to the patient list")
+
+
+def _set_archived(patient_id: int, archived: bool, outcome: str):
+    patient = get_patient(patient_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    operations.set_archived(patient, archived)
+    db.session.commit()
+    flash(f"{patient.spoken_name} {outcome}.", "success")
+    return redirect(url_for("patients.chart", patient_id=patient.id))

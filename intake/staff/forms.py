@@ -1,0 +1,87 @@
+"""Forms for managing staff accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from intake.auth.models import User, normalize_email
+from intake.auth.roles import ROLE_LABELS
+from intake.extensions import db
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a new password is refused, or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    return None
+
+
+class NewPasswordMixin:
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class StaffDetailsForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter the staff member's email."),
+            Length(max=254, message="Email must be at most 254 characters."),
+            Email("Enter a valid email address, like name@example.com."),
+        ],
+    )
+    full_name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter the staff member's full name."),
+            Length(max=120, message="Full name must be at most 120 characters."),
+        ],
+    )
+    role = SelectField("Role", choices=list(ROLE_LABELS.items()))
+    designation = StringField(
+        "Professional designation (shown on signed notes, e.g. R.Ac, RMT)",
+        validators=[Optional(), Length(max=40, message="Designation must be at most 40 characters.")],
+    )
+
+    def __init__(self, *args, editing: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_email(self, field):
+        email = normalize_email(field.data)
+        existing = db.session.scalar(db.select(User).where(User.email == email))
+        if existing is not None and existing is not self.editing:
+            raise ValidationError("Another staff account already uses this email.")
+
+
+class NewStaffForm(NewPasswordMixin, StaffDetailsForm):
+    password = PasswordField(
+        "Password (at least 12 characters)", validators=[DataRequired("Enter a password.")]
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
+    )
+    submit = SubmitField("Create staff account")
+
+
+class EditStaffForm(StaffDetailsForm):
+    submit = SubmitField("Save changes")
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password = PasswordField(
+        "New password (at least 12 characters)", validators=[DataRequired("Enter a new password.")]
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
+    )
+    submit = SubmitField("Set new password")

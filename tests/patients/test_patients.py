@@ -1,0 +1,177 @@
+"""Patient records through the pages staff use."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from intake.extensions import db
+from intake.patients.models import Patient
+
+VALID = {
+    "first_name": "Margaret",
+    "last_name": "Okafor",
+    "preferred_name": "Maggie",
+    "date_of_birth": "1961-04-12",
+    "sex_at_birth": "female",
+    "gender": "",
+    "phone": "(780) 555-0142",
+    "email": "Maggie@Example.com",
+    "address_line": "10234 104 St NW",
+    "city": "Edmonton",
+    "province": "AB",
+    "postal_code": "t5j1b2",
+    "personal_health_number": "12345-6789",
+    "emergency_contact_name": "Daniel Okafor",
+    "emergency_contact_relationship": "Husband",
+    "emergency_contact_phone": "780 555 0143",
+    "staff_notes": "Prefers mornings.",
+}
+
+
+def _patients(app):
+    with app.app_context():
+        return db.session.scalars(db.select(Patient).order_by(Patient.id)).all()
+
+
+@pytest.mark.parametrize("role", ["front_desk", "practitioner", "admin"])
+def test_staff_create_a_patient_with_a_chart_number(client, app, login, role):
+    login(role)
+    response = client.post("/patients/new", data=VALID)
+    assert response.status_code == 302
+    [patient] = _patients(app)
+    assert response.headers["Location"] == f"/patients/{patient.id}"
+    assert patient.chart_number == "C-001001"
+    assert patient.personal_health_number == "123456789"
+    assert patient.postal_code == "T5J 1B2"
+    assert patient.email == "maggie@example.com"
+    assert patient.phone_digits == "7805550142"
+    chart = client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    assert "Okafor, Margaret (Maggie)" in chart
+    assert "C-001001" in chart
+    assert "Daniel Okafor" in chart
+
+
+def test_chart_numbers_are_unique_and_sequential(make_patient):
+    numbers = [make_patient().chart_number for _ in range(3)]
+    assert numbers == ["C-001001", "C-001002", "C-001003"]
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("first_name", "", "Enter the first name."),
+        ("last_name", "   ", "Enter the last name."),
+        ("date_of_birth", "", "Enter the date of birth as YYYY-MM-DD."),
+        ("date_of_birth", "12/04/1961", "Enter the date of birth as YYYY-MM-DD."),
+        ("date_of_birth", (date.today() + timedelta(days=2)).isoformat(), "Date of birth cannot be in the future."),
+        ("date_of_birth", "1899-12-31", "Date of birth cannot be before 1900."),
+        ("phone", "", "Enter a phone number."),
+        ("phone", "555-01", "Enter a phone number with area code"),
+        ("phone", "call me maybe", "Enter a phone number with area code"),
+        ("emergency_contact_phone", "12", "Enter a phone number with area code"),
+        ("email", "maggie@", "Enter a valid email address"),
+        ("personal_health_number", "12345678", "exactly 9 digits"),
+        ("personal_health_number", "1234567890", "exactly 9 digits"),
+        ("personal_health_number", "12345678A", "exactly 9 digits"),
+        ("postal_code", "12345", "Enter a Canadian postal code"),
+        ("first_name", "x" * 81, "First name must be at most 80 characters."),
+        ("staff_notes", "x" * 4001, "Notes for staff must be at most 4000 characters."),
+        ("province", "XX", "Not a valid choice"),
+    ],
+)
+def test_bad_patient_details_are_refused_beside_the_field(client, app, login, field, value, message):
+    login("front_desk")
+    data = {**VALID, field: value}
+    response = client.post("/patients/new", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'id="{field}-error"' in html
+    # Everything else typed is still in the form.
+    assert 'value="Okafor"' in html or field == "last_name"
+    assert "Prefers mornings." in html or field == "staff_notes"
+    assert _patients(app) == []
+
+
+def test_edit_keeps_chart_number_and_saves_changes(client, app, login, make_patient):
+    login("front_desk")
+    patient = make_patient(last_name="Song")
+    form = client.get(f"/patients/{patient.id}/edit").get_data(as_text=True)
+    assert 'value="Song"' in form
+    response = client.post(f"/patients/{patient.id}/edit", data={**VALID, "last_name": "Song-Li"})
+    assert response.status_code == 302
+    [saved] = _patients(app)
+    assert saved.last_name == "Song-Li"
+    assert saved.chart_number == patient.chart_number
+
+
+def test_failed_edit_changes_nothing_saved(client, app, login, make_patient):
+    login("front_desk")
+    patient = make_patient(last_name="Song")
+    response = client.post(f"/patients/{patient.id}/edit", data={**VALID, "last_name": "Song-Li", "phone": "nope"})
+    assert response.status_code == 422
+    assert 'value="Song-Li"' in response.get_data(as_text=True)
+    assert _patients(app)[0].last_name == "Song"
+
+
+def test_unknown_patient_is_404(client, login):
+    login()
+    assert client.get("/patients/999").status_code == 404
+    assert client.get("/patients/999/edit").status_code == 404
+
+
+def test_search_by_name_phone_birth_date_and_chart_number(client, login, make_patient):
+    login("front_desk")
+    okafor = make_patient(first_name="Margaret", last_name="Okafor", phone="780-555-0142",
+                          date_of_birth=date(1961, 4, 12))
+    make_patient(first_name="Tyler", last_name="Bergstrom", phone="587-555-0199", date_of_birth=date(1988, 9, 3))
+
+    def names(query):
+        html = client.get("/patients/", query_string={"q": query}).get_data(as_text=True)
+        return {n for n in ("Okafor", "Bergstrom") if n in html}
+
+    assert names("okaf") == {"Okafor"}
+    assert names("margaret okafor") == {"Okafor"}
+    assert names("Okafor, Margaret") == {"Okafor"}
+    assert names("(780) 555-0142") == {"Okafor"}
+    assert names("5550199") == {"Bergstrom"}
+    assert names("1988-09-03") == {"Bergstrom"}
+    assert names(okafor.chart_number) == {"Okafor"}
+    assert names("") == {"Okafor", "Bergstrom"}
+    assert names("zzz") == set()
+    assert names("100%_") == set()
+
+
+def test_archived_patients_are_hidden_unless_asked(client, login, make_patient):
+    login("front_desk")
+    make_patient(last_name="Current")
+    make_patient(last_name="Former", is_archived=True)
+    html = client.get("/patients/").get_data(as_text=True)
+    assert "Current" in html and "Former" not in html
+    html = client.get("/patients/?archived=1").get_data(as_text=True)
+    assert "Current" in html and "Former" in html
+
+
+def test_archive_and_restore_never_delete(client, app, login, make_patient):
+    login("front_desk")
+    patient = make_patient()
+    assert client.get(f"/patients/{patient.id}/archive").status_code == 405
+    assert client.post(f"/patients/{patient.id}/archive").status_code == 302
+    assert _patients(app)[0].is_archived is True
+    assert b"Archived" in client.get(f"/patients/{patient.id}").data
+    assert client.post(f"/patients/{patient.id}/restore").status_code == 302
+    assert _patients(app)[0].is_archived is False
+
+
+def test_patient_list_is_paginated(client, app, login, make_patient):
+    app.config["PATIENTS_PER_PAGE"] = 5
+    login("front_desk")
+    for n in range(12):
+        make_patient(last_name=f"Family{n:02d}")
+    page1 = client.get("/patients/").get_data(as_text=True)
+    page3 = client.get("/patients/?page=3").get_data(as_text=True)
+    assert "Family00" in page1 and "Family05" not in page1
+    assert "Page 1 of 3" in page1
+    assert "Family10" in page3 and "Family11" in page3
+    assert client.get("/patients/?page=99").status_code == 200
+    assert client.get("/patients/?page=abc").status_code == 200
