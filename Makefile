@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 migrate: $(VENV)/.installed
 	mkdir -p instance
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 seed: migrate
 	$(FLASK) seed-demo --if-empty

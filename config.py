@@ -17,9 +17,7 @@ class Config:
     """Defaults shared by every environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'intake.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'intake.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Riverbend Acupuncture & Massage")
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/Edmonton")

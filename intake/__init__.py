@@ -77,6 +77,10 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(clinic_time.format_datetime, "datetime")
     app.add_template_filter(clinic_time.format_date, "date")
 
+    from intake.pain.bodymap import body_map_template_context
+
+    app.context_processor(body_map_template_context)
+
     @app.context_processor
     def clinic_context():
         return {

@@ -25,8 +25,9 @@ def register_commands(app: Flask) -> None:
         problem = password_problem(password)
         if problem:
             raise click.ClickException(f"Password refused: {problem}")
-        user = create_user(email=email, full_name=full_name, role=role, password=password,
-                           designation=designation)
+        user = create_user(
+            email=email, full_name=full_name, role=role, password=password, designation=designation
+        )
         db.session.commit()
         click.echo(f"Created {user.role} account for {user.full_name} <{user.email}>.")
 

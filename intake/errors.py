@@ -7,12 +7,21 @@ from intake.extensions import db
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and try again."),
-    403: ("You do not have access to this page", "Your role does not include this page. Ask the clinic administrator if you need it."),
+    403: (
+        "You do not have access to this page",
+        "Your role does not include this page. Ask the clinic administrator if you need it.",
+    ),
     404: ("Page not found", "The page or record you asked for does not exist, or is not yours to see."),
     405: ("That action is not allowed here", "Use the buttons on the page rather than typing the address."),
-    413: ("That was too large to send", "The form or file you sent is larger than the clinic's limit. Send something smaller."),
+    413: (
+        "That was too large to send",
+        "The form or file you sent is larger than the clinic's limit. Send something smaller.",
+    ),
     429: ("Too many attempts", "Wait a few minutes and try again."),
-    500: ("Something went wrong on our side", "Nothing you saved before this was lost. Try again, and tell the clinic administrator if it keeps happening."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you saved before this was lost. Try again, and tell the clinic administrator if it keeps happening.",
+    ),
 }
 
 

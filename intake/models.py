@@ -1,5 +1,8 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
-from intake.auth.models import User  # noqa: F401
-from intake.pain.models import PainScore  # noqa: F401
-from intake.patients.models import Counter, Patient  # noqa: F401
+import intake.audit.models  # noqa: F401
+import intake.auth.models  # noqa: F401
+import intake.intake.models  # noqa: F401
+import intake.pain.models  # noqa: F401
+import intake.patients.models  # noqa: F401
+import intake.visits.models  # noqa: F401

@@ -14,6 +14,14 @@ from werkzeug.serving import make_server
 from intake import create_app
 from intake.extensions import db
 
+# Each feature keeps its own factories in tests/fixtures/<feature>.py.
+pytest_plugins = [
+    "tests.fixtures.intake",
+    "tests.fixtures.pain",
+    "tests.fixtures.visits",
+    "tests.fixtures.audit",
+]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery-staple"
 _sequence = count(1)

@@ -16,9 +16,13 @@ def _example_url(rule):
 
 def test_every_endpoint_declares_its_access(app):
     with app.test_request_context():
-        undeclared = [rule.endpoint for rule in app.url_map.iter_rules() if endpoint_access(rule.endpoint) is None]
+        undeclared = [
+            rule.endpoint for rule in app.url_map.iter_rules() if endpoint_access(rule.endpoint) is None
+        ]
         assert undeclared == []
-        public = {rule.endpoint for rule in app.url_map.iter_rules() if endpoint_access(rule.endpoint) == "public"}
+        public = {
+            rule.endpoint for rule in app.url_map.iter_rules() if endpoint_access(rule.endpoint) == "public"
+        }
     assert public <= PUBLIC | {e for e in public if e.startswith("intake_link.")}
 
 

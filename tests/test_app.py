@@ -95,7 +95,9 @@ def test_two_tablets_saving_at_once_wait_instead_of_failing(app, make_patient):
         with app.app_context():
             try:
                 with db.engine.begin() as connection:
-                    connection.execute(text("UPDATE patient SET city = 'First' WHERE id = :id"), {"id": patient.id})
+                    connection.execute(
+                        text("UPDATE patient SET city = 'First' WHERE id = :id"), {"id": patient.id}
+                    )
                     first_has_lock.set()
                     time.sleep(0.6)
             except Exception as exc:  # pragma: no cover - reported below
@@ -108,8 +110,10 @@ def test_two_tablets_saving_at_once_wait_instead_of_failing(app, make_patient):
                 with db.engine.begin() as connection:
                     # Read first, then write: without BEGIN IMMEDIATE this upgrade would fail.
                     connection.execute(text("SELECT city FROM patient WHERE id = :id"), {"id": patient.id})
-                    connection.execute(text("UPDATE patient SET city = city || ' then second' WHERE id = :id"),
-                                       {"id": patient.id})
+                    connection.execute(
+                        text("UPDATE patient SET city = city || ' then second' WHERE id = :id"),
+                        {"id": patient.id},
+                    )
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
@@ -120,5 +124,7 @@ def test_two_tablets_saving_at_once_wait_instead_of_failing(app, make_patient):
         thread.join(10)
     assert errors == []
     with app.app_context():
-        city = db.session.execute(text("SELECT city FROM patient WHERE id = :id"), {"id": patient.id}).scalar()
+        city = db.session.execute(
+            text("SELECT city FROM patient WHERE id = :id"), {"id": patient.id}
+        ).scalar()
     assert city == "First then second"

@@ -34,8 +34,17 @@ def test_create_user_refuses_mismatched_or_short_password(runner, app):
 def test_create_user_refuses_duplicate_email(runner, make_user):
     make_user(email="taken@clinic.example")
     result = runner.invoke(
-        args=["create-user", "--email", "TAKEN@clinic.example", "--name", "B", "--role", "front_desk",
-              "--password", "a-very-good-password"],
+        args=[
+            "create-user",
+            "--email",
+            "TAKEN@clinic.example",
+            "--name",
+            "B",
+            "--role",
+            "front_desk",
+            "--password",
+            "a-very-good-password",
+        ],
     )
     assert result.exit_code != 0
     assert "already exists" in result.output

@@ -29,11 +29,13 @@ def _empty_database_url(tmp_path):
 def test_upgrade_on_empty_database_matches_the_models(tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
-            chart_counter = connection.execute(text("SELECT value FROM counter WHERE name = 'chart_number'")).scalar()
+            chart_counter = connection.execute(
+                text("SELECT value FROM counter WHERE name = 'chart_number'")
+            ).scalar()
         db.engine.dispose()
     assert differences == []
     assert chart_counter == 1000

@@ -13,9 +13,7 @@ class User(db.Model):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN (" + ", ".join(f"'{role}'" for role in ALL_ROLES) + ")", name="role_known"
-        ),
+        CheckConstraint("role IN (" + ", ".join(f"'{role}'" for role in ALL_ROLES) + ")", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

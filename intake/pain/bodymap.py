@@ -4,7 +4,7 @@ The body map posts one field per region, named ``<prefix>-<region code>``, holdi
 (not painful / not scored) or a whole number 0-10.
 """
 
-from intake.pain.regions import REGION_BY_CODE, region_label
+from intake.pain.regions import BACK_REGIONS, FRONT_REGIONS, REGION_BY_CODE, region_label
 
 SCORE_CHOICES = tuple(range(0, 11))
 
@@ -21,7 +21,7 @@ def parse_region_scores(formdata, prefix: str = "pain") -> tuple[dict[str, int],
     for key in formdata.keys():
         if not key.startswith(start):
             continue
-        code = key[len(start):]
+        code = key[len(start) :]
         values = [v.strip() for v in formdata.getlist(key)]
         if code not in REGION_BY_CODE:
             errors[key] = f"“{code}” is not a body region this clinic records."
@@ -37,3 +37,11 @@ def parse_region_scores(formdata, prefix: str = "pain") -> tuple[dict[str, int],
             continue
         scores[code] = int(value)
     return scores, errors
+
+
+def body_map_template_context() -> dict:
+    """Template globals the body map macro reads (regions grouped by view)."""
+    return {
+        "body_map_regions": (("Front", FRONT_REGIONS), ("Back", BACK_REGIONS)),
+        "body_map_codes": frozenset(REGION_BY_CODE),
+    }

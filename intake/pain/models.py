@@ -25,9 +25,7 @@ class PainScore(db.Model):
     __tablename__ = "pain_score"
     __table_args__ = (
         CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
-        CheckConstraint(
-            "context IN (" + ", ".join(f"'{c}'" for c in CONTEXTS) + ")", name="context_known"
-        ),
+        CheckConstraint("context IN (" + ", ".join(f"'{c}'" for c in CONTEXTS) + ")", name="context_known"),
         Index("ix_pain_score_patient_recorded", "patient_id", "recorded_at"),
     )
 

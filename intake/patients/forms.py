@@ -11,10 +11,19 @@ from intake.clinic_time import clinic_today
 from intake.patients.models import SEX_AT_BIRTH_CHOICES
 
 PROVINCES = [
-    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
-    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
-    ("SK", "Saskatchewan"), ("YT", "Yukon"),
+    ("AB", "Alberta"),
+    ("BC", "British Columbia"),
+    ("MB", "Manitoba"),
+    ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"),
+    ("NS", "Nova Scotia"),
+    ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"),
+    ("ON", "Ontario"),
+    ("PE", "Prince Edward Island"),
+    ("QC", "Quebec"),
+    ("SK", "Saskatchewan"),
+    ("YT", "Yukon"),
 ]
 PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
 POSTAL_CODE = re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$")
@@ -68,22 +77,34 @@ class PatientForm(FlaskForm):
     last_name = StringField(
         "Last name", validators=[DataRequired("Enter the last name."), _max(80, "Last name")]
     )
-    preferred_name = StringField("Preferred name (optional)", validators=[Optional(), _max(80, "Preferred name")])
+    preferred_name = StringField(
+        "Preferred name (optional)", validators=[Optional(), _max(80, "Preferred name")]
+    )
     date_of_birth = DateField(
         "Date of birth",
         validators=[DataRequired("Enter the date of birth as YYYY-MM-DD."), valid_birth_date],
     )
     sex_at_birth = SelectField("Sex at birth (optional)", choices=SEX_AT_BIRTH_CHOICES, default="")
     gender = StringField("Gender (optional)", validators=[Optional(), _max(60, "Gender")])
-    phone = TelField("Phone", validators=[DataRequired("Enter a phone number."), _max(30, "Phone"), valid_phone])
+    phone = TelField(
+        "Phone", validators=[DataRequired("Enter a phone number."), _max(30, "Phone"), valid_phone]
+    )
     email = EmailField(
         "Email (optional)",
-        validators=[Optional(), _max(254, "Email"), Email("Enter a valid email address, like name@example.com.")],
+        validators=[
+            Optional(),
+            _max(254, "Email"),
+            Email("Enter a valid email address, like name@example.com."),
+        ],
     )
-    address_line = StringField("Street address (optional)", validators=[Optional(), _max(200, "Street address")])
+    address_line = StringField(
+        "Street address (optional)", validators=[Optional(), _max(200, "Street address")]
+    )
     city = StringField("City (optional)", validators=[Optional(), _max(80, "City")])
     province = SelectField("Province", choices=PROVINCES, default="AB")
-    postal_code = StringField("Postal code (optional)", validators=[Optional(), _max(7, "Postal code"), valid_postal_code])
+    postal_code = StringField(
+        "Postal code (optional)", validators=[Optional(), _max(7, "Postal code"), valid_postal_code]
+    )
     personal_health_number = StringField(
         "Alberta personal health number (optional, 9 digits)",
         validators=[Optional(), _max(11, "Personal health number"), valid_phn],
@@ -98,17 +119,24 @@ class PatientForm(FlaskForm):
         "Emergency contact phone (optional)",
         validators=[Optional(), _max(30, "Emergency contact phone"), valid_phone],
     )
-    staff_notes = TextAreaField("Notes for staff (optional)", validators=[Optional(), _max(4000, "Notes for staff")])
+    staff_notes = TextAreaField(
+        "Notes for staff (optional)", validators=[Optional(), _max(4000, "Notes for staff")]
+    )
     submit = SubmitField("Save patient")
 
     def demographics(self) -> dict:
         """Return the cleaned values for the patient record."""
-        return {name: field.data if field.data is not None else "" for name, field in self._fields.items()
-                if name not in ("submit", "csrf_token")}
+        return {
+            name: field.data if field.data is not None else ""
+            for name, field in self._fields.items()
+            if name not in ("submit", "csrf_token")
+        }
 
 
 class PatientSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by name, phone, date of birth or chart number", validators=[Optional(), _max(100, "Search")])
+    q = StringField(
+        "Search by name, phone, date of birth or chart number", validators=[Optional(), _max(100, "Search")]
+    )

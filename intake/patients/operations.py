@@ -18,7 +18,10 @@ def next_chart_number() -> str:
     runs under the write lock on SQLite, so two front desks never get the same number.
     """
     value = db.session.scalar(
-        update(Counter).where(Counter.name == CHART_COUNTER).values(value=Counter.value + 1).returning(Counter.value)
+        update(Counter)
+        .where(Counter.name == CHART_COUNTER)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
     )
     if value is None:  # the counter row is created with the schema; recreate it if lost
         value = FIRST_CHART_NUMBER

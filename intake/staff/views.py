@@ -19,9 +19,7 @@ def _get_user(user_id: int) -> User:
 @bp.route("/")
 @roles_required(ADMIN)
 def index():
-    users = db.session.scalars(
-        db.select(User).order_by(User.is_active_account.desc(), User.full_name)
-    ).all()
+    users = db.session.scalars(db.select(User).order_by(User.is_active_account.desc(), User.full_name)).all()
     return render_template("staff/index.html", users=users, confirm_form=ConfirmForm())
 
 

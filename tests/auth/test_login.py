@@ -54,17 +54,28 @@ def test_email_typed_is_kept_after_failed_sign_in(client):
 def test_safe_next_is_followed(client, make_user, make_patient):
     user = make_user()
     patient = make_patient()
-    response = client.post(f"/login?next=/patients/{patient.id}", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        f"/login?next=/patients/{patient.id}", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == f"/patients/{patient.id}"
 
 
 @pytest.mark.parametrize(
     "next_url",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil", "\\\\evil"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+        "\\\\evil",
+    ],
 )
 def test_unsafe_next_is_ignored(client, make_user, next_url):
     user = make_user()
-    response = client.post("/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/patients/"
 

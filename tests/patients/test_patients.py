@@ -63,7 +63,11 @@ def test_chart_numbers_are_unique_and_sequential(make_patient):
         ("last_name", "   ", "Enter the last name."),
         ("date_of_birth", "", "Enter the date of birth as YYYY-MM-DD."),
         ("date_of_birth", "12/04/1961", "Enter the date of birth as YYYY-MM-DD."),
-        ("date_of_birth", (date.today() + timedelta(days=2)).isoformat(), "Date of birth cannot be in the future."),
+        (
+            "date_of_birth",
+            (date.today() + timedelta(days=2)).isoformat(),
+            "Date of birth cannot be in the future.",
+        ),
         ("date_of_birth", "1899-12-31", "Date of birth cannot be before 1900."),
         ("phone", "", "Enter a phone number."),
         ("phone", "555-01", "Enter a phone number with area code"),
@@ -108,7 +112,9 @@ def test_edit_keeps_chart_number_and_saves_changes(client, app, login, make_pati
 def test_failed_edit_changes_nothing_saved(client, app, login, make_patient):
     login("front_desk")
     patient = make_patient(last_name="Song")
-    response = client.post(f"/patients/{patient.id}/edit", data={**VALID, "last_name": "Song-Li", "phone": "nope"})
+    response = client.post(
+        f"/patients/{patient.id}/edit", data={**VALID, "last_name": "Song-Li", "phone": "nope"}
+    )
     assert response.status_code == 422
     assert 'value="Song-Li"' in response.get_data(as_text=True)
     assert _patients(app)[0].last_name == "Song"
@@ -122,9 +128,12 @@ def test_unknown_patient_is_404(client, login):
 
 def test_search_by_name_phone_birth_date_and_chart_number(client, login, make_patient):
     login("front_desk")
-    okafor = make_patient(first_name="Margaret", last_name="Okafor", phone="780-555-0142",
-                          date_of_birth=date(1961, 4, 12))
-    make_patient(first_name="Tyler", last_name="Bergstrom", phone="587-555-0199", date_of_birth=date(1988, 9, 3))
+    okafor = make_patient(
+        first_name="Margaret", last_name="Okafor", phone="780-555-0142", date_of_birth=date(1961, 4, 12)
+    )
+    make_patient(
+        first_name="Tyler", last_name="Bergstrom", phone="587-555-0199", date_of_birth=date(1988, 9, 3)
+    )
 
     def names(query):
         html = client.get("/patients/", query_string={"q": query}).get_data(as_text=True)

@@ -69,8 +69,10 @@ def test_role_change_ends_that_users_sessions(client, app, login, make_user):
     tablet = app.test_client()
     sign_in(tablet, user.email)
     assert tablet.get("/patients/").status_code == 200
-    response = client.post(f"/staff/{user.id}/edit", data={
-        "email": user.email, "full_name": user.full_name, "role": "practitioner", "designation": "RMT"})
+    response = client.post(
+        f"/staff/{user.id}/edit",
+        data={"email": user.email, "full_name": user.full_name, "role": "practitioner", "designation": "RMT"},
+    )
     assert response.status_code == 302
     assert _user(app, user.email).role == "practitioner"
     assert tablet.get("/patients/").status_code == 302
@@ -94,8 +96,10 @@ def test_admin_cannot_deactivate_or_demote_themselves(client, app, login):
     admin = login("admin")
     client.post(f"/staff/{admin.id}/deactivate")
     assert _user(app, admin.email).is_active_account is True
-    response = client.post(f"/staff/{admin.id}/edit", data={
-        "email": admin.email, "full_name": admin.full_name, "role": "front_desk", "designation": ""})
+    response = client.post(
+        f"/staff/{admin.id}/edit",
+        data={"email": admin.email, "full_name": admin.full_name, "role": "front_desk", "designation": ""},
+    )
     assert b"You cannot remove your own administrator role." in response.data
     assert _user(app, admin.email).role == "admin"
 
@@ -105,8 +109,10 @@ def test_reset_password(client, app, login, make_user):
     user = make_user()
     response = client.post(f"/staff/{user.id}/password", data={"password": "short", "confirm": "short"})
     assert b"Use at least 12 characters." in response.data
-    response = client.post(f"/staff/{user.id}/password",
-                           data={"password": "brand-new-password-1", "confirm": "brand-new-password-1"})
+    response = client.post(
+        f"/staff/{user.id}/password",
+        data={"password": "brand-new-password-1", "confirm": "brand-new-password-1"},
+    )
     assert response.status_code == 302
     assert sign_in(app.test_client(), user.email, PASSWORD).status_code == 422
     assert sign_in(app.test_client(), user.email, "brand-new-password-1").status_code == 302
