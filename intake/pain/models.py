@@ -36,7 +36,14 @@ class PainScore(db.Model):
     context: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("patient_intake.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     patient = relationship("Patient")
     recorded_by = relationship("User")
+
+    @property
+    def recorded_by_patient(self) -> bool:
+        """True when the patient entered this score themselves (intake questionnaire)."""
+        return self.recorded_by_id is None and self.intake_id is not None

@@ -1,0 +1,69 @@
+"""Recording pain scores (called by check-ins, the intake questionnaire and visit notes)."""
+
+from datetime import datetime
+
+from intake.database import utcnow
+from intake.extensions import db
+from intake.pain.models import CONTEXTS, PainScore
+from intake.pain.regions import REGION_BY_CODE
+
+
+def record_scores(
+    patient_id: int,
+    scores: dict[str, int],
+    *,
+    context: str,
+    recorded_at: datetime | None = None,
+    recorded_by_id: int | None = None,
+    intake_id: int | None = None,
+    visit_id: int | None = None,
+) -> list[PainScore]:
+    """Add one score per region to the session (the caller commits)."""
+    if context not in CONTEXTS:
+        raise ValueError(f"unknown pain context {context!r}")
+    recorded_at = recorded_at or utcnow()
+    rows = []
+    for code, score in scores.items():
+        if code not in REGION_BY_CODE:
+            raise ValueError(f"unknown body region {code!r}")
+        if not isinstance(score, int) or not 0 <= score <= 10:
+            raise ValueError(f"pain score must be a whole number 0-10, not {score!r}")
+        rows.append(
+            PainScore(
+                patient_id=patient_id,
+                region_code=code,
+                score=score,
+                context=context,
+                recorded_at=recorded_at,
+                recorded_by_id=recorded_by_id,
+                intake_id=intake_id,
+                visit_id=visit_id,
+            )
+        )
+    db.session.add_all(rows)
+    return rows
+
+
+def replace_visit_scores(
+    visit_id: int,
+    patient_id: int,
+    context: str,
+    scores: dict[str, int],
+    *,
+    recorded_at: datetime | None = None,
+    recorded_by_id: int | None = None,
+) -> list[PainScore]:
+    """Set a draft visit's before- or after-treatment scores to exactly ``scores``."""
+    existing = db.session.scalars(
+        db.select(PainScore).where(PainScore.visit_id == visit_id, PainScore.context == context)
+    ).all()
+    for row in existing:
+        db.session.delete(row)
+    return record_scores(
+        patient_id,
+        scores,
+        context=context,
+        recorded_at=recorded_at,
+        recorded_by_id=recorded_by_id,
+        visit_id=visit_id,
+    )
