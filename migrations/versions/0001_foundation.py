@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-25 15:33:31.747809
+Create Date: 2026-11-25 15:34:27.107723
 
 """
 from alembic import op
@@ -75,7 +75,10 @@ def upgrade():
     op.create_table('patient_intake',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('patient_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('odi_percent', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_patient_intake_patient_id_patient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patient_intake'))
     )
