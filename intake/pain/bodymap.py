@@ -4,6 +4,7 @@ The body map posts one field per region, named ``<prefix>-<region code>``, holdi
 (not painful / not scored) or a whole number 0-10.
 """
 
+from intake.pain.figure import SCORE_FILLS, UNSCORED_FILL
 from intake.pain.regions import BACK_REGIONS, FRONT_REGIONS, REGION_BY_CODE, region_label
 
 SCORE_CHOICES = tuple(range(0, 11))
@@ -40,8 +41,10 @@ def parse_region_scores(formdata, prefix: str = "pain") -> tuple[dict[str, int],
 
 
 def body_map_template_context() -> dict:
-    """Template globals the body map macro reads (regions grouped by view)."""
+    """Template globals the body map macro reads (regions grouped by view, the score colours)."""
     return {
         "body_map_regions": (("Front", FRONT_REGIONS), ("Back", BACK_REGIONS)),
         "body_map_codes": frozenset(REGION_BY_CODE),
+        "body_map_fills": SCORE_FILLS,
+        "body_map_unscored_fill": UNSCORED_FILL,
     }

@@ -1,11 +1,19 @@
 """Recording pain scores (called by check-ins, the intake questionnaire and visit notes)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from intake.database import utcnow
 from intake.extensions import db
-from intake.pain.models import CONTEXTS, PainScore
+from intake.pain.models import CHECK_IN, CONTEXTS, PainScore
 from intake.pain.regions import REGION_BY_CODE
+
+#: A tablet's clock may run a little ahead of the server's; times within this are "now".
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def is_in_the_future(moment: datetime) -> bool:
+    """Return whether an aware time is later than now (beyond a small clock tolerance)."""
+    return moment > utcnow() + CLOCK_TOLERANCE
 
 
 def record_scores(
@@ -22,6 +30,8 @@ def record_scores(
     if context not in CONTEXTS:
         raise ValueError(f"unknown pain context {context!r}")
     recorded_at = recorded_at or utcnow()
+    if is_in_the_future(recorded_at):
+        raise ValueError("pain scores cannot be recorded in the future")
     rows = []
     for code, score in scores.items():
         if code not in REGION_BY_CODE:
@@ -66,4 +76,15 @@ def replace_visit_scores(
         recorded_at=recorded_at,
         recorded_by_id=recorded_by_id,
         visit_id=visit_id,
+    )
+
+
+def record_check_in(
+    patient_id: int, scores: dict[str, int], *, recorded_at: datetime, recorded_by_id: int
+) -> list[PainScore]:
+    """Record a quick check-in between visits (the caller commits)."""
+    if not scores:
+        raise ValueError("a check-in needs at least one scored region")
+    return record_scores(
+        patient_id, scores, context=CHECK_IN, recorded_at=recorded_at, recorded_by_id=recorded_by_id
     )

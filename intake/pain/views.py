@@ -1,1 +1,130 @@
-"""Pain history and check-in pages."""
+"""Pain history and check-in pages (clinical staff only)."""
+
+from datetime import datetime, timedelta
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from intake.auth.access import roles_required
+from intake.auth.roles import CLINICAL
+from intake.clinic_time import clinic_zone
+from intake.database import utcnow
+from intake.extensions import db
+from intake.pain import bp, operations
+from intake.pain.bodymap import parse_region_scores
+from intake.pain.export import export_filename, pain_scores_csv
+from intake.pain.forms import CheckInForm, HistoryPeriodForm
+from intake.pain.history import Period, load_pain_history, load_score_records
+from intake.pain.report import build_history_report
+from intake.patients.models import Patient
+
+CHECK_IN_PREFIX = "pain"
+
+
+def get_patient(patient_id: int) -> Patient:
+    return db.get_or_404(Patient, patient_id)
+
+
+def _period(form: HistoryPeriodForm) -> tuple[Period, bool]:
+    """Return the chosen period (clinic dates, inclusive) and whether the form was valid."""
+    if not form.validate():
+        return Period(), False
+    start = end = None
+    if form.start.data:
+        start = datetime.combine(form.start.data, datetime.min.time(), clinic_zone())
+    if form.end.data:
+        end = datetime.combine(form.end.data + timedelta(days=1), datetime.min.time(), clinic_zone())
+    return Period(start, end), True
+
+
+def _period_args(form: HistoryPeriodForm, valid: bool) -> dict:
+    if not valid:
+        return {}
+    return {
+        name: getattr(form, name).data.isoformat() for name in ("start", "end") if getattr(form, name).data
+    }
+
+
+@bp.route("/")
+@roles_required(*CLINICAL)
+def history(patient_id: int):
+    patient = get_patient(patient_id)
+    form = HistoryPeriodForm(request.args)
+    period, valid = _period(form)
+    pain_history = load_pain_history(patient.id, period)
+    report = None
+    if not pain_history.is_empty:
+        axis_end = min(period.end, utcnow()) if period.end else None
+        report = build_history_report(pain_history, start=period.start, end=axis_end)
+    return render_template(
+        "pain/history.html",
+        patient=patient,
+        form=form,
+        history=pain_history,
+        report=report,
+        period_args=_period_args(form, valid),
+    ), (200 if valid else 422)
+
+
+@bp.route("/table")
+@roles_required(*CLINICAL)
+def table(patient_id: int):
+    patient = get_patient(patient_id)
+    form = HistoryPeriodForm(request.args)
+    period, valid = _period(form)
+    pain_history = load_pain_history(patient.id, period)
+    return render_template(
+        "pain/table.html",
+        patient=patient,
+        form=form,
+        history=pain_history,
+        period_args=_period_args(form, valid),
+    ), (200 if valid else 422)
+
+
+@bp.route("/export.csv")
+@roles_required(*CLINICAL)
+def export(patient_id: int):
+    patient = get_patient(patient_id)
+    form = HistoryPeriodForm(request.args)
+    period, valid = _period(form)
+    if not valid:
+        flash("Fix the dates to export the pain history.", "error")
+        return redirect(url_for("pain.history", patient_id=patient.id, **request.args))
+    filename = export_filename(patient.chart_number, form.start.data, form.end.data)
+    return Response(
+        pain_scores_csv(load_score_records(patient.id, period)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@roles_required(*CLINICAL)
+def check_in(patient_id: int):
+    patient = get_patient(patient_id)
+    form = CheckInForm()
+    scores, score_errors, missing_scores = {}, {}, None
+    if request.method == "POST":
+        scores, score_errors = parse_region_scores(request.form, CHECK_IN_PREFIX)
+        if not scores and not score_errors:
+            missing_scores = "Give at least one body region a score from 0 to 10."
+        if form.validate_on_submit() and scores and not score_errors:
+            operations.record_check_in(
+                patient.id, scores, recorded_at=form.recorded_at.data, recorded_by_id=current_user.id
+            )
+            db.session.commit()
+            flash(f"Saved {patient.spoken_name}'s check-in ({len(scores)} regions).", "success")
+            return redirect(url_for("pain.history", patient_id=patient.id))
+    else:
+        form.recorded_at.data = utcnow().astimezone(clinic_zone()).replace(second=0, microsecond=0)
+    failed = request.method == "POST"
+    return render_template(
+        "pain/check_in.html",
+        patient=patient,
+        form=form,
+        prefix=CHECK_IN_PREFIX,
+        scores=scores,
+        score_errors=score_errors,
+        missing_scores=missing_scores,
+    ), (422 if failed else 200)

@@ -1,0 +1,1 @@
+"""Speed targets, run with ``make bench`` (kept out of the test suite on purpose)."""

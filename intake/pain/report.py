@@ -1,0 +1,122 @@
+"""The pictures of a pain history: trend charts, per-region charts, ODI chart and shaded maps."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+
+from intake.clinic_time import format_datetime
+from intake.pain.charts import ChartPoint, LineChart, Sparkline, TimeAxis, line_chart, nice_maximum, sparkline
+from intake.pain.figure import shaded_body_map
+from intake.pain.history import ARRIVAL_CONTEXTS, PainHistory, RegionHistory
+from intake.pain.models import INTAKE
+from intake.pain.progress import ODI_MEANINGFUL_POINTS, pain_meaningful_drop
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    history: RegionHistory
+    chart: LineChart
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    worst_chart: LineChart
+    total_chart: LineChart
+    regions: list[RegionReport]
+    odi_chart: LineChart | None
+    first_map: Markup
+    latest_map: Markup
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _trend_words(name: str, points: list[ChartPoint]) -> str:
+    arrivals = [p for p in points if p.context in ARRIVAL_CONTEXTS]
+    if not arrivals:
+        return f"{name}: no scores before treatment in this period."
+    first, last = arrivals[0], arrivals[-1]
+    return (
+        f"{name}: {_score(first.value)} on {format_datetime(first.at)}, "
+        f"{_score(last.value)} on {format_datetime(last.at)}, {len(points)} scores."
+    )
+
+
+def region_chart(region: RegionHistory, axis: TimeAxis) -> LineChart:
+    """Chart one region's scores with its baseline and the meaningful-improvement line."""
+    points = [ChartPoint(r.recorded_at, r.score, r.context) for r in region.records]
+    change = region.change
+    summary = _trend_words(region.region.label, points)
+    if change:
+        summary += f" {change.in_words}."
+    return line_chart(
+        points,
+        axis,
+        y_max=10,
+        summary=summary,
+        height=130,
+        baseline=change.baseline if change else None,
+        meaningful_drop=pain_meaningful_drop(change.baseline) if change else None,
+        highlight_latest=bool(change and change.is_meaningful),
+    )
+
+
+def build_history_report(
+    history: PainHistory, *, start: datetime | None, end: datetime | None
+) -> HistoryReport:
+    """Lay out every chart and map of the history page on one shared time axis."""
+    moments = [o.recorded_at for o in history.occasions] + [o.submitted_at for o in history.odi]
+    axis = TimeAxis.spanning(moments, start, end)
+    worst = [ChartPoint(o.recorded_at, o.worst, o.context) for o in history.occasions]
+    total = [ChartPoint(o.recorded_at, o.total, o.context) for o in history.occasions]
+    total_max = nice_maximum(max((p.value for p in total), default=10), 10)
+    odi_chart = None
+    if history.odi:
+        odi_points = [ChartPoint(o.submitted_at, o.percent, INTAKE) for o in history.odi]
+        baseline = history.odi[0].percent
+        odi_chart = line_chart(
+            odi_points,
+            axis,
+            y_max=100,
+            summary=_trend_words("Oswestry Disability Index (%)", odi_points),
+            height=130,
+            baseline=baseline,
+            meaningful_drop=ODI_MEANINGFUL_POINTS,
+            highlight_latest=bool(history.odi_change and history.odi_change.is_meaningful),
+        )
+    return HistoryReport(
+        worst_chart=line_chart(worst, axis, y_max=10, summary=_trend_words("Worst region", worst)),
+        total_chart=line_chart(
+            total, axis, y_max=total_max, summary=_trend_words("Sum across regions", total)
+        ),
+        regions=[RegionReport(region, region_chart(region, axis)) for region in history.regions],
+        odi_chart=odi_chart,
+        first_map=shaded_body_map(history.first_scores, id_prefix="first-map", title="First scores"),
+        latest_map=shaded_body_map(history.latest_scores, id_prefix="latest-map", title="Latest scores"),
+    )
+
+
+@dataclass(frozen=True)
+class ChartSummary:
+    """What the patient chart page shows: a sparkline of the worst region and the latest map."""
+
+    history: PainHistory
+    sparkline: Sparkline
+    latest_map: Markup
+
+
+def build_chart_summary(history: PainHistory) -> ChartSummary:
+    """Lay out the chart page's small pain summary."""
+    worst = [ChartPoint(o.recorded_at, o.worst, o.context) for o in history.arrival_occasions]
+    return ChartSummary(
+        history=history,
+        sparkline=sparkline(worst, y_max=10, summary=_trend_words("Worst region", worst)),
+        latest_map=shaded_body_map(
+            history.latest_scores,
+            id_prefix="chart-latest-map",
+            title="Latest pain scores",
+            css_class="body-map__svg--small",
+        ),
+    )
