@@ -1,14 +1,7 @@
-"""The landing page after sign-in."""
+"""The landing page after sign-in: a practitioner's day, everyone else's patient list."""
 
-from flask import Blueprint, redirect, url_for
-
-from intake.auth.access import roles_required
-from intake.auth.roles import STAFF
+from flask import Blueprint
 
 bp = Blueprint("home", __name__)
 
-
-@bp.route("/")
-@roles_required(*STAFF)
-def index():
-    return redirect(url_for("patients.index"))
+from intake.home import views  # noqa: E402,F401

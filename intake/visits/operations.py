@@ -1,0 +1,268 @@
+"""The clinic's rules for visit notes: drafts and versions, safety overrides, signing, amendments, protocols.
+
+Views parse the form into a note dict (see ``intake.visits.note``) and call these; each
+function changes the session only when every rule passes (the caller commits once).
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import selectinload
+
+from intake.auth.roles import PRACTITIONER
+from intake.clinic_time import clinic_zone
+from intake.database import utcnow
+from intake.extensions import db
+from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
+from intake.visits.note import NO_REACTION, describe_changes, effective_note, read_note, write_note
+from intake.visits.safety import missing_overrides
+
+DRAFT_OVERDUE_AFTER = timedelta(days=1)
+#: A tablet's clock may run a little ahead of the server's.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+class NoteRefused(Exception):
+    """The note breaks a rule; ``errors`` maps each form field to what to fix. Nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class NoteLocked(Exception):
+    """The note is signed: it is never edited, only amended."""
+
+
+class NotYourNote(Exception):
+    """Only the visit's own practitioner writes, signs or amends its note."""
+
+
+class StaleNote(Exception):
+    """Someone saved this draft since it was opened here; nothing was saved."""
+
+    def __init__(self, visit: Visit, current_note: dict):
+        super().__init__(f"visit {visit.id} is at version {visit.version}")
+        self.version = visit.version
+        self.current_note = current_note
+        self.updated_at = visit.updated_at
+
+
+def may_write(visit: Visit, user) -> bool:
+    """True when ``user`` is the practitioner who saw the patient on this visit."""
+    return user.role == PRACTITIONER and user.id == visit.practitioner_id
+
+
+def start_visit(patient, practitioner) -> Visit:
+    """Open a draft note for ``patient`` seen by ``practitioner`` now."""
+    # The note records the visit to the minute, as the form shows it.
+    visit_at = utcnow().replace(second=0, microsecond=0)
+    visit = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=visit_at)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def _check_writer(visit: Visit, user) -> None:
+    if not may_write(visit, user):
+        raise NotYourNote()
+
+
+def rule_problems(note: dict, alerts: set[str]) -> dict[str, str]:
+    """Return what a saved note may not hold (for drafts and amendments alike)."""
+    problems = {}
+    if datetime.fromisoformat(note["visit_at"]) > utcnow() + CLOCK_TOLERANCE:
+        problems["visit_at"] = "The visit cannot be in the future: enter when the patient was seen."
+    needled = {point["code"] for point in note["points"]}
+    for pair in note["electro_pairs"]:
+        missing = [code for code in (pair["first_point"], pair["second_point"]) if code not in needled]
+        if missing:
+            problems["electro_pairs"] = (
+                f"Electro-acupuncture on {', '.join(missing)}: add "
+                f"{'that point' if len(missing) == 1 else 'those points'} to the needled points first."
+            )
+            break
+    for caution in missing_overrides(alerts, note):
+        problems[f"override_{caution.code}"] = caution.message
+    return problems
+
+
+def save_draft(visit: Visit, note: dict, *, base_version: int | None, user, alerts: set[str]) -> bool:
+    """Write ``note`` onto the draft if it was opened at the current version; return True if anything changed."""
+    _check_writer(visit, user)
+    if visit.is_signed:
+        raise NoteLocked()
+    current = read_note(visit)
+    if note == current:
+        return False  # a repeated or late autosave of what is already stored is no conflict
+    if base_version != visit.version:
+        raise StaleNote(visit, current)
+    problems = rule_problems(note, alerts)
+    if problems:
+        raise NoteRefused(problems)
+    write_note(visit, note, by_user_id=user.id)
+    db.session.flush()
+    return True
+
+
+def signing_problems(note: dict, alerts: set[str]) -> dict[str, str]:
+    """Return why this note cannot be signed yet (empty when it can)."""
+    problems = rule_problems(note, alerts)
+    inserted, removed = note["needles_inserted"], note["needles_removed"]
+    if note["points"] or inserted:
+        if inserted is None or removed is None:
+            problems["needles_removed"] = "Count the needles inserted and removed before signing."
+        elif inserted != removed and not note["needle_count_incident"].strip():
+            problems["needles_removed"] = (
+                f"{inserted} needles inserted but {removed} removed. Recount, or write what happened "
+                "before signing."
+            )
+            problems["needle_count_incident"] = "Write what happened to the missing or extra needles."
+    reactions = [code for code in note["reactions"] if code != NO_REACTION]
+    if "other" in reactions and not note["reaction_other"].strip():
+        problems["reaction_other"] = "Describe the other reaction before signing."
+    if reactions and not note["reaction_action"].strip():
+        problems["reaction_action"] = "Write what was done about the reaction before signing."
+    return problems
+
+
+def sign_visit(visit: Visit, user, *, alerts: set[str]) -> None:
+    """Sign and lock the note: stamp the practitioner's name, designation and the time."""
+    _check_writer(visit, user)
+    if visit.is_signed:
+        raise NoteLocked()
+    problems = signing_problems(read_note(visit), alerts)
+    if problems:
+        raise NoteRefused(problems)
+    visit.signed_at = utcnow()
+    visit.signed_by_id = user.id
+    visit.signed_name = user.signature_name
+    db.session.flush()
+
+
+def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]) -> Amendment:
+    """Record a change to a signed note with who, when and why; the signed original is kept as it was."""
+    _check_writer(visit, user)
+    if not visit.is_signed:
+        raise NoteRefused({"reason": "This note is still a draft: edit it directly instead of amending."})
+    problems = rule_problems(note, alerts)
+    if not reason.strip():
+        problems["reason"] = "Write why the note is being amended."
+    changes = describe_changes(effective_note(visit), note)
+    if not changes:
+        problems["reason"] = problems.get("reason") or "Nothing was changed: change a field, or cancel."
+    if problems:
+        raise NoteRefused(problems)
+    amendment = Amendment(
+        amended_by_id=user.id,
+        amended_by_name=user.signature_name,
+        amended_at=utcnow(),
+        reason=reason.strip(),
+        changes=changes,
+        note_after=note,
+    )
+    visit.amendments.append(amendment)
+    db.session.flush()
+    return amendment
+
+
+def previous_visit(visit: Visit) -> Visit | None:
+    """Return the patient's visit before this one, or None."""
+    return db.session.scalars(
+        db.select(Visit)
+        .where(Visit.patient_id == visit.patient_id, Visit.id != visit.id, Visit.visit_at <= visit.visit_at)
+        .order_by(Visit.visit_at.desc(), Visit.id.desc())
+        .limit(1)
+    ).first()
+
+
+def copy_from_last_visit(visit: Visit, user) -> Visit | None:
+    """Prefill the draft's points, protocol and massage areas from the previous visit; return that visit."""
+    _check_writer(visit, user)
+    if visit.is_signed:
+        raise NoteLocked()
+    last = previous_visit(visit)
+    if last is None:
+        return None
+    copied, note = effective_note(last), read_note(visit)
+    note["points"] = [{**point, "de_qi": False} for point in copied["points"]]
+    note["protocol_id"] = copied["protocol_id"]
+    note["massage_areas"] = list(copied["massage_areas"])
+    write_note(visit, note, by_user_id=user.id)
+    db.session.flush()
+    return last
+
+
+def save_protocol(user, name: str, points: list[dict]) -> PointProtocol:
+    """Save the note's points as a named protocol of ``user``."""
+    name = name.strip()
+    if not name:
+        raise NoteRefused({"protocol_name": "Name the protocol, e.g. “Low back — Kidney deficiency”."})
+    if not points:
+        raise NoteRefused(
+            {"protocol_name": "Add the points to the note first, then save them as a protocol."}
+        )
+    protocol = PointProtocol(practitioner_id=user.id, name=name[:120])
+    protocol.points = [
+        ProtocolPoint(position=n, code=p["code"], side=p["side"], technique=p["technique"])
+        for n, p in enumerate(points)
+    ]
+    db.session.add(protocol)
+    db.session.flush()
+    return protocol
+
+
+def protocols_of(user) -> list[PointProtocol]:
+    """Return the practitioner's protocols in use, by name."""
+    return list(
+        db.session.scalars(
+            db.select(PointProtocol)
+            .where(PointProtocol.practitioner_id == user.id, PointProtocol.is_archived.is_(False))
+            .options(selectinload(PointProtocol.points))
+            .order_by(PointProtocol.name)
+        )
+    )
+
+
+def apply_protocol(note: dict, protocol: PointProtocol) -> dict:
+    """Return the note with the protocol's points added (points already on it are kept as they are)."""
+    present = {point["code"] for point in note["points"]}
+    added = [
+        {"code": p.code, "side": p.side, "technique": p.technique, "de_qi": False, "depth_cun": None}
+        for p in protocol.points
+        if p.code not in present
+    ]
+    return {**note, "points": note["points"] + added, "protocol_id": protocol.id}
+
+
+def overdue_drafts(practitioner_id: int) -> list[Visit]:
+    """Return the practitioner's unsigned notes started more than a day ago, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(Visit)
+            .where(
+                Visit.practitioner_id == practitioner_id,
+                Visit.signed_at.is_(None),
+                Visit.created_at < utcnow() - DRAFT_OVERDUE_AFTER,
+            )
+            .options(selectinload(Visit.patient))
+            .order_by(Visit.created_at)
+        )
+    )
+
+
+def visits_today(practitioner_id: int) -> list[Visit]:
+    """Return the practitioner's visits dated today in the clinic's time zone."""
+    zone = clinic_zone()
+    start = datetime.combine(utcnow().astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
+    return list(
+        db.session.scalars(
+            db.select(Visit)
+            .where(
+                Visit.practitioner_id == practitioner_id,
+                Visit.visit_at >= start,
+                Visit.visit_at < start + timedelta(days=1),
+            )
+            .options(selectinload(Visit.patient))
+            .order_by(Visit.visit_at)
+        )
+    )

@@ -1,0 +1,296 @@
+/*
+ * Autosave for a draft visit note.
+ *
+ * Every change is written at once to localStorage (so a dropped Wi-Fi or a closed tab loses no
+ * keystroke) and sent to the server a few seconds later with the note's version. When the link
+ * is down the draft waits in the browser and is sent when it is back. A save refused because the
+ * draft changed elsewhere (409) shows both versions and lets the practitioner choose.
+ * The browser copy is removed as soon as the server holds the same note.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-visit-note][data-autosave-url]");
+  if (!form) return;
+
+  var SEND_AFTER_MS = 2000;   // quiet time after the last change before sending
+  var SEND_AT_LEAST_MS = 5000; // while typing continuously, still send this often
+  var RETRY_MS = 10000;
+  var NOT_STORED = { csrf_token: true, action: true, apply_protocol: true };
+
+  var url = form.getAttribute("data-autosave-url");
+  var storageKey = "intake.visit-draft." + form.getAttribute("data-visit-id");
+  var versionInput = form.querySelector("input[name='version']");
+  var status = form.querySelector("[data-autosave-status]");
+  var panel = document.getElementById("conflict-panel");
+  var timer = null;
+  var firstUnsentChange = null;
+  var inFlight = false;
+  var sendAgain = false;
+  var paused = false; // while a conflict waits for the practitioner's choice
+
+  function fields() {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (!NOT_STORED[name] && typeof value === "string") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+
+  function serialise(pairs) {
+    return JSON.stringify(pairs.filter(function (pair) { return pair[0] !== "version"; }));
+  }
+
+  function readStored() {
+    try {
+      return JSON.parse(window.localStorage.getItem(storageKey) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function store() {
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify({
+        version: versionInput.value,
+        fields: fields().filter(function (pair) { return pair[0] !== "version"; }),
+        keptAt: new Date().toISOString()
+      }));
+    } catch (error) {
+      say("This tablet cannot keep a copy of the note; stay online until it is saved.", "warning");
+    }
+  }
+
+  function forget() {
+    window.localStorage.removeItem(storageKey);
+  }
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.setAttribute("data-state", kind || "");
+  }
+
+  function csrfToken() {
+    var input = form.querySelector("input[name='csrf_token']");
+    return input ? input.value : "";
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    var now = Date.now();
+    if (firstUnsentChange === null) firstUnsentChange = now;
+    var wait = Math.min(SEND_AFTER_MS, Math.max(0, firstUnsentChange + SEND_AT_LEAST_MS - now));
+    timer = setTimeout(send, wait);
+  }
+
+  function onChange(event) {
+    if (event && event.target && event.target.id === "point-search-input") return;
+    store();
+    say("Changes not sent yet…", "pending");
+    if (!paused) schedule();
+  }
+
+  function body(pairs) {
+    var params = new URLSearchParams();
+    params.append("csrf_token", csrfToken());
+    pairs.forEach(function (pair) { params.append(pair[0], pair[1]); });
+    params.set("version", versionInput.value);
+    return params;
+  }
+
+  function send() {
+    clearTimeout(timer);
+    if (paused) return;
+    if (inFlight) { sendAgain = true; return; }
+    if (!navigator.onLine) {
+      say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
+      return;
+    }
+    var pairs = fields();
+    var sent = serialise(pairs);
+    inFlight = true;
+    firstUnsentChange = null;
+    say("Saving…", "pending");
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      body: body(pairs)
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json) return { status: response.status || 0, data: null };
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (result) {
+      inFlight = false;
+      handle(result, sent);
+      if (sendAgain && !paused) { sendAgain = false; schedule(); }
+    }).catch(function () {
+      inFlight = false;
+      say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
+      setTimeout(function () { if (readStored()) send(); }, RETRY_MS);
+    });
+  }
+
+  function handle(result, sent) {
+    var data = result.data;
+    clearErrors();
+    if (data && (data.status === "saved" || data.status === "unchanged")) {
+      versionInput.value = data.version;
+      if (serialise(fields()) === sent) {
+        forget();
+        say("Saved " + data.saved_at, "saved");
+      } else {
+        store(); // typed while saving: keep the rest, now on top of the new version
+        schedule();
+      }
+    } else if (data && data.status === "conflict") {
+      showConflict(data);
+    } else if (data && data.status === "invalid") {
+      showErrors(data.errors || {});
+      say("Not saved: fix the highlighted field. Your typing is kept on this tablet.", "error");
+    } else if (data && data.status === "locked") {
+      paused = true;
+      say(data.message + " Your unsent changes are kept on this tablet.", "error");
+    } else {
+      say("Not saved (signed out or refused by the server). Your typing is kept on this tablet; reload the page after signing in.", "error");
+      setTimeout(function () { if (readStored()) send(); }, RETRY_MS);
+    }
+  }
+
+  function clearErrors() {
+    var old = form.querySelectorAll("[data-autosave-error]");
+    for (var i = 0; i < old.length; i++) old[i].remove();
+    var marked = form.querySelectorAll("[data-autosave-invalid]");
+    for (var j = 0; j < marked.length; j++) {
+      marked[j].removeAttribute("aria-invalid");
+      marked[j].removeAttribute("data-autosave-invalid");
+    }
+  }
+
+  function showErrors(errors) {
+    Object.keys(errors).forEach(function (id) {
+      var field = document.getElementById(id) || form.querySelector("[name='" + id + "']");
+      if (!field) return;
+      var message = document.createElement("p");
+      message.className = "field__error";
+      message.setAttribute("data-autosave-error", "");
+      message.textContent = errors[id];
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("data-autosave-invalid", "");
+      var place = field.closest(".field, .point-row > div, .electro-row > div, fieldset") || field.parentNode;
+      place.appendChild(message);
+    });
+  }
+
+  function showConflict(data) {
+    paused = true;
+    var rows = panel.querySelector("[data-conflict-rows]");
+    rows.textContent = "";
+    (data.changes || []).forEach(function (change) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = change[0];
+      tr.appendChild(th);
+      [change[1], change[2]].forEach(function (text) {
+        var td = document.createElement("td");
+        td.className = "prewrap";
+        td.textContent = text;
+        tr.appendChild(td);
+      });
+      rows.appendChild(tr);
+    });
+    panel.querySelector("[data-conflict-saved-at]").textContent = data.saved_at;
+    panel.setAttribute("data-version", data.version);
+    panel.hidden = false;
+    panel.scrollIntoView({ behavior: "smooth", block: "start" });
+    say("Not saved: this note was changed elsewhere. Choose which version to keep.", "error");
+  }
+
+  panel.addEventListener("click", function (event) {
+    if (event.target.closest("[data-conflict-keep-mine]")) {
+      // Save over the other version, knowingly: send ours against the version we were shown.
+      versionInput.value = panel.getAttribute("data-version");
+      store();
+      panel.hidden = true;
+      paused = false;
+      send();
+    } else if (event.target.closest("[data-conflict-take-theirs]")) {
+      forget();
+      window.location.reload();
+    }
+  });
+
+  /* Put a kept draft back into the form (rows it needs are created first). */
+  function restore(kept) {
+    var wanted = {};
+    kept.fields.forEach(function (pair) {
+      var match = /^(points|electro_pairs)-(\d+)-/.exec(pair[0]);
+      if (match) wanted[match[1] + "-" + match[2]] = [match[1], parseInt(match[2], 10)];
+    });
+    Object.keys(wanted).forEach(function (key) {
+      var kind = wanted[key][0], index = wanted[key][1];
+      if (!form.querySelector("[name^='" + key + "-']")) {
+        if (kind === "points") window.visitNote.addPointRow(index);
+        else window.visitNote.addElectroRow(index);
+      }
+    });
+    var values = {};
+    kept.fields.forEach(function (pair) {
+      (values[pair[0]] = values[pair[0]] || []).push(pair[1]);
+    });
+    var controls = form.elements;
+    for (var i = 0; i < controls.length; i++) {
+      var control = controls[i];
+      if (!control.name || NOT_STORED[control.name] || control.name === "version" || control.type === "submit" || control.type === "button" || control.id === "point-search-input") continue;
+      var given = values[control.name] || [];
+      if (control.type === "checkbox" || control.type === "radio") {
+        control.checked = given.indexOf(control.value) !== -1;
+      } else if (control.tagName === "SELECT" && control.multiple) {
+        for (var k = 0; k < control.options.length; k++) control.options[k].selected = given.indexOf(control.options[k].value) !== -1;
+      } else {
+        control.value = given.length ? given[0] : "";
+      }
+    }
+    var rows = form.querySelectorAll("[data-point-row]");
+    for (var r = 0; r < rows.length; r++) window.visitNote.showName(rows[r]);
+    // The kept copy was typed on top of its version: if the server moved on since, that is a conflict.
+    versionInput.value = kept.version;
+  }
+
+  function start() {
+    var kept = readStored();
+    if (kept && kept.fields) {
+      if (serialise(kept.fields) === serialise(fields())) {
+        forget();
+      } else {
+        restore(kept);
+        say("Restored changes kept on this tablet; sending them…", "pending");
+        send();
+      }
+    }
+  }
+
+  form.addEventListener("input", onChange);
+  form.addEventListener("change", onChange);
+  window.addEventListener("online", function () { if (readStored()) send(); });
+  window.addEventListener("offline", function () {
+    say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
+  });
+  form.addEventListener("submit", function (event) {
+    if (!navigator.onLine) {
+      event.preventDefault();
+      store();
+      say("Offline: nothing was submitted. Your changes are kept on this tablet; try again when the connection is back.", "offline");
+      return;
+    }
+    // The submitted form carries everything typed; the server answers with the saved note.
+    clearTimeout(timer);
+    paused = true;
+    forget();
+  });
+
+  // visit-note.js (loaded first) has made the rows; restore after it.
+  start();
+})();
