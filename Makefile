@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 migrate: $(VENV)/.installed
 	mkdir -p instance
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 
 seed: migrate
 	$(FLASK) seed-demo --if-empty

@@ -23,12 +23,51 @@ class Config:
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/Edmonton")
     PATIENTS_PER_PAGE = _env_int("PATIENTS_PER_PAGE", 25)
     INTAKE_LINK_DAYS = _env_int("INTAKE_LINK_DAYS", 7)
+    # Intake questionnaire: a clinic tablet's grant lasts a few hours; wrong link tokens are rate-limited per IP.
+    INTAKE_KIOSK_HOURS = _env_int("INTAKE_KIOSK_HOURS", 4)
+    INTAKE_TOKEN_ATTEMPTS = _env_int("INTAKE_TOKEN_ATTEMPTS", 20)
+    INTAKE_TOKEN_WINDOW_MINUTES = _env_int("INTAKE_TOKEN_WINDOW_MINUTES", 15)
+    # Informed consent: bump the version whenever the text changes (each intake keeps the text it was signed on).
+    INTAKE_CONSENT_VERSION = os.environ.get("INTAKE_CONSENT_VERSION", "2026-11")
+    INTAKE_CONSENT_TEXT = os.environ.get(
+        "INTAKE_CONSENT_TEXT",
+        "I consent to assessment and treatment by this clinic's registered acupuncturists and massage "
+        "therapists, which may include acupuncture, electro-acupuncture, moxibustion, cupping, gua sha and "
+        "massage.\n\n"
+        "I understand that treatment can cause soreness, bruising, minor bleeding, tiredness, light-headedness "
+        "or fainting, and rarely infection, a burn or a broken needle; that acupuncture needles are sterile and "
+        "used once; and that results are not guaranteed.\n\n"
+        "I have told the clinic about my health conditions, medicines, allergies, pregnancy and any implanted "
+        "device, and I will tell my practitioner if anything changes. I may ask questions, refuse or stop any "
+        "treatment at any time, and withdraw this consent in writing.",
+    )
+    INTAKE_PRIVACY_TEXT = os.environ.get(
+        "INTAKE_PRIVACY_TEXT",
+        "The clinic collects your health information to assess and treat you, keeps it secure and "
+        "confidential, and shares it only with your consent or where the law requires, as set out in "
+        "the clinic's privacy policy, which the front desk can give you.",
+    )
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0
+    # CSRF is checked by intake.auth.csrf, which re-shows a long form when only its token expired.
+    WTF_CSRF_CHECK_DEFAULT = False
+    # Sessions on shared tablets, in seconds: signed out after this long without activity (with a
+    # warning SESSION_IDLE_WARNING before), and after SESSION_ABSOLUTE_TIMEOUT whatever happens.
+    SESSION_IDLE_TIMEOUT = _env_int("SESSION_IDLE_TIMEOUT", 15 * 60)
+    SESSION_IDLE_WARNING = _env_int("SESSION_IDLE_WARNING", 60)
+    SESSION_ABSOLUTE_TIMEOUT = _env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600)
+    # Sign-in throttling: failures per account, and per client IP (the clinic's tablets share one IP).
+    LOGIN_ACCOUNT_LIMIT = _env_int("LOGIN_ACCOUNT_LIMIT", 5)
+    LOGIN_IP_LIMIT = _env_int("LOGIN_IP_LIMIT", 30)
+    LOGIN_THROTTLE_MINUTES = _env_int("LOGIN_THROTTLE_MINUTES", 15)
+    AUDIT_EVENTS_PER_PAGE = _env_int("AUDIT_EVENTS_PER_PAGE", 50)
+    HSTS_SECONDS = 0
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     TESTING = False
     DEBUG = False
 
@@ -53,6 +92,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 365 * 24 * 3600
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
+    DEBUG = False
 
     @staticmethod
     def check(app):
@@ -63,6 +105,8 @@ class ProductionConfig(Config):
             )
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production (a PostgreSQL URL).")
+        if app.debug:
+            raise RuntimeError("The debugger must never run in production (unset FLASK_DEBUG).")
 
 
 CONFIGS = {

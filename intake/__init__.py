@@ -22,6 +22,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config_class.check(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    from intake.errors import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # an id too large for the database is a 404
 
     register_extensions(app)
     register_blueprints(app)
@@ -52,21 +55,33 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from intake import health
+    from intake.audit import bp as audit_bp
     from intake.auth import bp as auth_bp
     from intake.home import bp as home_bp
+    from intake.intake import bp as intake_bp
+    from intake.intake import link_bp as intake_link_bp
     from intake.pain import bp as pain_bp
     from intake.patients import bp as patients_bp
     from intake.staff import bp as staff_bp
+    from intake.visits import bp as visits_bp
 
-    for blueprint in (health.bp, auth_bp, home_bp, staff_bp, patients_bp, pain_bp):
+    blueprints = (
+        health.bp, auth_bp, home_bp, staff_bp, patients_bp, intake_bp, intake_link_bp, pain_bp, visits_bp, audit_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
     from intake.auth.access import enforce_declared_access
-    from intake.security_headers import add_security_headers
+    from intake.auth.csrf import protect_posts
+    from intake.auth.sessions import enforce_session_limits
+    from intake.security_headers import add_security_headers, trust_proxies
 
+    trust_proxies(app)
+    app.before_request(enforce_session_limits)  # first: a timed-out session is treated as signed out
     app.before_request(enforce_declared_access)
+    app.before_request(protect_posts)
     app.after_request(add_security_headers)
 
 

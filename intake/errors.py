@@ -1,9 +1,14 @@
-"""Branded error pages."""
+"""Branded error pages, and ids too large to exist answered with 404 instead of a database error."""
 
-from flask import render_template
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from intake.extensions import db
+
+#: Largest id a 32-bit INTEGER column holds (the smallest id range of our databases).
+MAX_RECORD_ID = 2**31 - 1
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and try again."),
@@ -23,14 +28,33 @@ MESSAGES = {
         "Nothing you saved before this was lost. Try again, and tell the clinic administrator if it keeps happening.",
     ),
 }
+CSRF_MESSAGE = (
+    "This page's security token was missing or has expired",
+    "Go back, reload the page, and do it again. If you were away for a while, you may need to sign in again.",
+)
 
 
-def render_error(status: int):
-    title, advice = MESSAGES.get(status, (f"Error {status}", ""))
-    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` in URLs, refusing values no record id can have (so they 404, never a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_RECORD_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def render_error(status: int, title: str | None = None, advice: str | None = None):
+    default_title, default_advice = MESSAGES.get(status, (f"Error {status}", ""))
+    page = render_template(
+        "errors/error.html", status=status, title=title or default_title, advice=advice or default_advice
+    )
+    return page, status
 
 
 def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error):
+        app.logger.info("CSRF refused on %s %s: %s", request.method, request.path, error.description)
+        return render_error(400, *CSRF_MESSAGE)
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
         if error.code is None or error.code < 400:

@@ -5,6 +5,16 @@ import pytest
 from intake.auth.access import endpoint_access
 
 PUBLIC = {"static", "auth.login", "health.healthz"}
+# The intake questionnaire: guarded by the link token in the URL or the clinic tablet's kiosk grant.
+PUBLIC |= {
+    "intake_link.link_resume",
+    "intake_link.link_step",
+    "intake_link.link_submit",
+    "intake_link.kiosk_resume",
+    "intake_link.kiosk_step",
+    "intake_link.kiosk_submit",
+    "intake_link.thank_you",
+}
 
 
 def _example_url(rule):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+# cli_group=None: the command is ``flask --app wsgi audit-verify``, not ``flask audit ...``.
+bp = Blueprint("audit", __name__, url_prefix="/audit", cli_group=None)
 
-from intake.audit import views  # noqa: E402,F401
+from intake.audit import chart, commands, views  # noqa: E402,F401

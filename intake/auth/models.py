@@ -1,6 +1,6 @@
 """Staff accounts."""
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.auth.roles import ALL_ROLES, CLINICAL, ROLE_LABELS
@@ -24,6 +24,11 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Base32 TOTP secret once 2-step sign-in is confirmed; None while it is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    #: The 30-second time step of the last code accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -59,6 +64,10 @@ class User(db.Model):
             return f"{self.full_name}, {self.designation}"
         return self.full_name
 
+    @property
+    def has_two_step(self) -> bool:
+        return bool(self.totp_secret)
+
     def end_sessions(self) -> None:
         """Invalidate every session cookie issued to this account."""
         self.session_version = (self.session_version or 1) + 1
@@ -67,6 +76,32 @@ class User(db.Model):
         return f"<User {self.id} {self.role}>"
 
 
+class RecoveryCode(db.Model):
+    """A one-time code that signs in when the authenticator app is lost; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClinicSetting(db.Model):
+    """A clinic-wide setting changed by administrators, e.g. ``require_two_step``."""
+
+    __tablename__ = "clinic_setting"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 def normalize_email(email: str) -> str:
     """Return the form of an email address used to store and compare it."""
     return (email or "").strip().lower()
+
+
+# Sign-in attempts are counted in the database; register that table with the accounts it protects.
+import intake.throttle  # noqa: E402,F401

@@ -1,17 +1,38 @@
-"""Sign-in and sign-out pages."""
+"""Signing in and out, the session timer's endpoints, and each staff member's own account page."""
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
-from intake.auth import bp
+from intake.audit.models import (
+    LOGOUT,
+    PASSWORD_CHANGED,
+    RECOVERY_CODE_USED,
+    RECOVERY_CODES_CREATED,
+    TWO_STEP_DISABLED,
+    TWO_STEP_ENABLED,
+)
+from intake.audit.operations import record_event
+from intake.auth import bp, signin, two_step
 from intake.auth.access import public, roles_required
-from intake.auth.forms import LoginForm
-from intake.auth.models import User, normalize_email
-from intake.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from intake.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewRecoveryCodesForm,
+    TurnOffTwoStepForm,
+    TwoStepCodeForm,
+    TwoStepSetupForm,
+)
+from intake.auth.models import User
+from intake.auth.passwords import verify_password
 from intake.auth.roles import STAFF
+from intake.auth.sessions import end_session, seconds_left, start_session
 from intake.extensions import db, login_manager
+from intake.forms import ConfirmForm
+from intake.staff.operations import set_password
+
+SETUP_SECRET = "setup_totp_secret"
 
 
 @login_manager.user_loader
@@ -35,17 +56,15 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
-    user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
-    if user is None:
-        verify_password(DUMMY_HASH, password)  # same cost as a real check
-        return None
-    if not verify_password(user.password_hash, password) or not user.is_active_account:
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
+def _after_sign_in(next_url: str | None):
+    return redirect(next_url if is_safe_next(next_url) else url_for("patients.index"))
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+# --- Signing in ---------------------------------------------------------------------------
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,25 +72,223 @@ def authenticate(email: str, password: str) -> User | None:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patients.index"))
+    pending = signin.pending_sign_in()
+    if pending is None:
+        return _password_step()
+    if request.method == "POST" and "start_over" in request.form:
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        signin.cancel_pending()
+        return redirect(url_for("auth.login"))
+    if pending.user.has_two_step:
+        return _code_step(pending)
+    return _setup_step(pending)
+
+
+def _password_step():
     form = LoginForm()
     next_url = request.args.get("next")
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), _status(form)
+    if signin.sign_in_throttled(form.email.data):
+        signin.record_throttled(form.email.data)
+        db.session.commit()
+        form.password.errors.append(signin.too_many_attempts_message())
+        return render_template("auth/login.html", form=form), 429
+    user = signin.authenticate(form.email.data, form.password.data)
+    if user is None:
+        signin.record_failure(form.email.data, reason="wrong email or password")
+        db.session.commit()
+        form.password.errors.append(signin.WRONG_CREDENTIALS)
+        return render_template("auth/login.html", form=form), 422
+    if user.has_two_step or two_step.two_step_required():
+        signin.begin_second_step(user, next_url)
+        db.session.commit()  # a rehashed password
+        return redirect(url_for("auth.login"))
+    signin.complete(user)
+    db.session.commit()
+    flash(f"Signed in as {user.full_name}.", "success")
+    return _after_sign_in(next_url)
+
+
+def _code_step(pending: signin.PendingSignIn):
+    user = pending.user
+    form = TwoStepCodeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/two_step_code.html", form=form, start_over=ConfirmForm()), _status(form)
+    if signin.sign_in_throttled(user.email):
+        signin.record_throttled(user.email)
+        db.session.commit()
+        form.code.errors.append(signin.too_many_attempts_message())
+        return render_template("auth/two_step_code.html", form=form, start_over=ConfirmForm()), 429
+    method = two_step.check_sign_in_code(user, form.code.data)
+    if method is None:
+        signin.record_failure(user.email, user=user, reason="wrong 2-step code")
+        db.session.commit()
+        form.code.errors.append(signin.WRONG_CODE)
+        return render_template("auth/two_step_code.html", form=form, start_over=ConfirmForm()), 422
+    signin.complete(
+        user, method="password and " + ("authenticator app" if method == "app" else "recovery code")
+    )
+    if method == "recovery":
+        record_event(RECOVERY_CODE_USED, user=user, record_type="staff_account", record_id=user.id)
+    db.session.commit()
+    flash(f"Signed in as {user.full_name}.", "success")
+    if method == "recovery":
+        left = two_step.unused_recovery_codes(user)
+        flash(f"You used a recovery code; {left} left. Make new ones on your account page.", "warning")
+    return _after_sign_in(pending.next_url)
+
+
+def _setup_step(pending: signin.PendingSignIn):
+    """The clinic requires 2-step sign-in and this account has none yet: set it up now."""
+    user = pending.user
+    secret = signin.secret_being_set_up()
+    form = TwoStepSetupForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append("Email or password is incorrect.")
+        step = two_step.matching_step(secret, form.code.data)
+        if step is None:
+            form.code.errors.append("That code did not match. Type the newest code the app shows.")
         else:
-            login_user(user, remember=False)
+            codes = two_step.enable(user, secret, step)
+            record_event(TWO_STEP_ENABLED, user=user, record_type="staff_account", record_id=user.id)
+            signin.complete(user, method="password and authenticator app")
             db.session.commit()
-            flash(f"Signed in as {user.full_name}.", "success")
-            return redirect(next_url if is_safe_next(next_url) else url_for("patients.index"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+            next_url = pending.next_url if is_safe_next(pending.next_url) else url_for("patients.index")
+            return render_template("auth/recovery_codes.html", codes=codes, continue_url=next_url)
+    return render_template(
+        "auth/two_step_setup.html",
+        form=form,
+        during_sign_in=True,
+        start_over=ConfirmForm(),
+        **_setup_context(secret, user),
+    ), _status(form)
+
+
+def _setup_context(secret: str, user: User) -> dict:
+    uri = two_step.provisioning_uri(secret, user.email, current_app.config["CLINIC_NAME"])
+    return {"qr_code": two_step.qr_code_data_uri(uri), "manual_key": two_step.grouped_secret(secret)}
 
 
 @bp.route("/logout", methods=["POST"])
 @roles_required(*STAFF)
 def logout():
-    current_user.end_sessions()
+    user = current_user._get_current_object()
+    user.end_sessions()
+    record_event(LOGOUT, user=user, record_type="staff_account", record_id=user.id)
     db.session.commit()
-    logout_user()
+    end_session()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+# --- The idle-timeout timer (static/js/session-timeout.js) -------------------------------
+
+
+@bp.route("/session/status")
+@roles_required(*STAFF)
+def session_status():
+    """Report the seconds left without counting as activity."""
+    return jsonify(signed_in=True, seconds_left=seconds_left())
+
+
+@bp.route("/session/ping", methods=["POST"])
+@roles_required(*STAFF)
+def session_ping():
+    """Count as activity ("Stay signed in"); the before-request hook already moved the clock."""
+    return jsonify(signed_in=True, seconds_left=seconds_left())
+
+
+# --- A staff member's own account ----------------------------------------------------------
+
+
+@bp.route("/account")
+@roles_required(*STAFF)
+def account():
+    user = current_user
+    return render_template(
+        "auth/account.html",
+        user=user,
+        two_step_required=two_step.two_step_required(),
+        recovery_codes_left=two_step.unused_recovery_codes(user) if user.has_two_step else 0,
+        turn_off_form=TurnOffTwoStepForm(prefix="off"),
+        new_codes_form=NewRecoveryCodesForm(prefix="codes"),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            set_password(user, form.password.data)  # ends every session, this one included
+            record_event(PASSWORD_CHANGED, user=user, record_type="staff_account", record_id=user.id)
+            db.session.commit()
+            start_session(user)  # ...so sign this tablet back in under the new session version
+            flash("Password changed. You were signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form), _status(form)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def two_step_setup():
+    user = current_user._get_current_object()
+    if user.has_two_step:
+        flash("2-step sign-in is already on for your account.", "info")
+        return redirect(url_for("auth.account"))
+    secret = signin.secret_being_set_up(SETUP_SECRET)
+    form = TwoStepSetupForm()
+    if form.validate_on_submit():
+        step = two_step.matching_step(secret, form.code.data)
+        if step is None:
+            form.code.errors.append("That code did not match. Type the newest code the app shows.")
+        else:
+            codes = two_step.enable(user, secret, step)
+            record_event(TWO_STEP_ENABLED, user=user, record_type="staff_account", record_id=user.id)
+            db.session.commit()
+            session.pop(SETUP_SECRET, None)
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.account")
+            )
+    return render_template(
+        "auth/two_step_setup.html", form=form, during_sign_in=False, **_setup_context(secret, user)
+    ), _status(form)
+
+
+@bp.route("/account/two-step/off", methods=["POST"])
+@roles_required(*STAFF)
+def two_step_disable():
+    user = current_user._get_current_object()
+    form = TurnOffTwoStepForm(prefix="off")
+    if two_step.two_step_required():
+        flash("The clinic requires 2-step sign-in, so it cannot be turned off.", "error")
+        return redirect(url_for("auth.account"))
+    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
+        flash("2-step sign-in is still on: the password was not right.", "error")
+        return redirect(url_for("auth.account"))
+    two_step.disable(user)
+    record_event(TWO_STEP_DISABLED, user=user, record_type="staff_account", record_id=user.id)
+    db.session.commit()
+    flash("2-step sign-in is off for your account.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+@roles_required(*STAFF)
+def new_recovery_codes():
+    user = current_user._get_current_object()
+    form = NewRecoveryCodesForm(prefix="codes")
+    if not user.has_two_step:
+        return redirect(url_for("auth.account"))
+    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
+        flash("No new recovery codes: the password was not right.", "error")
+        return redirect(url_for("auth.account"))
+    codes = two_step.replace_recovery_codes(user)
+    record_event(RECOVERY_CODES_CREATED, user=user, record_type="staff_account", record_id=user.id)
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.account"))

@@ -3,6 +3,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import STAFF
 from intake.extensions import db
@@ -46,8 +48,11 @@ def create():
     form = PatientForm()
     if form.validate_on_submit():
         patient = operations.create_patient(form.demographics(), created_by=current_user)
+        record_event(audit.CREATE, patient=patient, record_type="patient", record_id=patient.id)
         db.session.commit()
         flash(f"Created chart {patient.chart_number} for {patient.spoken_name}.", "success")
+        if request.form.get("then") == "intake":  # "Save and start intake"
+            return redirect(url_for("intake.start", patient_id=patient.id))
         return redirect(url_for("patients.chart", patient_id=patient.id))
     return render_template("patients/form.html", form=form, patient=None), 422 if form.errors else 200
 
@@ -56,6 +61,8 @@ def create():
 @roles_required(*STAFF)
 def chart(patient_id: int):
     patient = get_patient(patient_id)
+    record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
+    db.session.commit()
     sections = [(section, section.load(patient)) for section in sections_for(current_user.role)]
     return render_template(
         "patients/chart.html", patient=patient, sections=sections, confirm_form=ConfirmForm()
@@ -67,8 +74,12 @@ def chart(patient_id: int):
 def edit(patient_id: int):
     patient = get_patient(patient_id)
     form = PatientForm(obj=patient)
+    if request.method == "GET":  # the form shows the patient's details: a view
+        record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
+        db.session.commit()
     if form.validate_on_submit():
         operations.apply_demographics(patient, form.demographics())
+        record_event(audit.EDIT, patient=patient, record_type="patient", record_id=patient.id)
         db.session.commit()
         flash(f"Saved {patient.spoken_name}'s details.", "success")
         return redirect(url_for("patients.chart", patient_id=patient.id))
@@ -92,6 +103,8 @@ def _set_archived(patient_id: int, archived: bool, outcome: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     operations.set_archived(patient, archived)
+    action = audit.ARCHIVE if archived else audit.RESTORE
+    record_event(action, patient=patient, record_type="patient", record_id=patient.id)
     db.session.commit()
     flash(f"{patient.spoken_name} {outcome}.", "success")
     return redirect(url_for("patients.chart", patient_id=patient.id))

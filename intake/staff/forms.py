@@ -1,24 +1,13 @@
 """Forms for managing staff accounts."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from intake.auth.models import User, normalize_email
+from intake.auth.passwords import password_problem  # also imported from here by the create-user command
 from intake.auth.roles import ROLE_LABELS
 from intake.extensions import db
-
-PASSWORD_MIN = 12
-PASSWORD_MAX = 128
-
-
-def password_problem(password: str) -> str | None:
-    """Return why a new password is refused, or None when it is acceptable."""
-    if len(password) < PASSWORD_MIN:
-        return f"Use at least {PASSWORD_MIN} characters."
-    if len(password) > PASSWORD_MAX:
-        return f"Use at most {PASSWORD_MAX} characters."
-    return None
 
 
 class NewPasswordMixin:
@@ -85,3 +74,8 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
         validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
     )
     submit = SubmitField("Set new password")
+
+
+class SignInSecurityForm(FlaskForm):
+    require_two_step = BooleanField("Require 2-step sign-in for every staff account")
+    submit = SubmitField("Save sign-in settings")

@@ -1,5 +1,6 @@
 """Changes to staff accounts."""
 
+from intake.auth import two_step
 from intake.auth.models import User, normalize_email
 from intake.auth.passwords import hash_password
 from intake.auth.roles import ALL_ROLES
@@ -23,16 +24,18 @@ def create_user(*, email: str, full_name: str, role: str, password: str, designa
     return user
 
 
-def update_details(user: User, *, email: str, full_name: str, role: str, designation: str) -> None:
-    """Change a staff member's details; a role change ends their sessions."""
+def update_details(user: User, *, email: str, full_name: str, role: str, designation: str) -> str | None:
+    """Change a staff member's details; a role change ends their sessions. Return the old role if it changed."""
     if role not in ALL_ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if role != user.role:
+    old_role = user.role
+    if role != old_role:
         user.end_sessions()
     user.email = normalize_email(email)
     user.full_name = full_name.strip()
     user.role = role
     user.designation = (designation or "").strip()
+    return old_role if role != old_role else None
 
 
 def set_password(user: User, password: str) -> None:
@@ -41,8 +44,16 @@ def set_password(user: User, password: str) -> None:
     user.end_sessions()
 
 
-def set_active(user: User, active: bool) -> None:
-    """Activate or deactivate an account (accounts are never deleted)."""
-    if user.is_active_account != active:
-        user.is_active_account = active
-        user.end_sessions()
+def set_active(user: User, active: bool) -> bool:
+    """Activate or deactivate an account (accounts are never deleted); return True if it changed."""
+    if user.is_active_account == active:
+        return False
+    user.is_active_account = active
+    user.end_sessions()
+    return True
+
+
+def reset_two_step(user: User) -> None:
+    """Turn off a staff member's 2-step sign-in (lost phone) and end their sessions."""
+    two_step.disable(user)
+    user.end_sessions()

@@ -1,0 +1,96 @@
+"""Searching the audit trail: every filter and sort order is from a fixed list."""
+
+import re
+from datetime import datetime, time, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
+
+from intake.audit.models import ACTION_LABELS, AuditEvent
+from intake.auth.models import User
+from intake.clinic_time import clinic_local_to_utc
+from intake.extensions import db
+
+CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
+ORDERS = {"newest": AuditEvent.id.desc(), "oldest": AuditEvent.id.asc()}
+FILTER_NAMES = ("chart_number", "user_id", "action", "date_from", "date_to", "order")
+
+
+def normalize_chart_number(text: str) -> str | None:
+    """Return 'C-001001' for 'C-001001', 'c1001' or '1001'; None when it cannot be a chart number."""
+    match = CHART_NUMBER.match((text or "").strip())
+    return f"C-{int(match.group(1)):06d}" if match else None
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    chart_number = StringField(
+        "Patient chart number",
+        validators=[Optional(), Length(max=12, message="A chart number is like C-001001.")],
+    )
+    user_id = SelectField("Staff member", choices=[("", "Anyone")], default="")
+    action = SelectField("Action", choices=[("", "Any action"), *ACTION_LABELS.items()], default="")
+    date_from = DateField("From date", validators=[Optional()])
+    date_to = DateField("To date", validators=[Optional()])
+    order = SelectField(
+        "Order", choices=[("newest", "Newest first"), ("oldest", "Oldest first")], default="newest"
+    )
+    submit = SubmitField("Search the audit log")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = db.session.execute(db.select(User.id, User.full_name).order_by(User.full_name, User.id)).all()
+        self.user_id.choices = [("", "Anyone"), *((str(u.id), u.full_name) for u in users)]
+
+    def validate_chart_number(self, field):
+        if field.data and normalize_chart_number(field.data) is None:
+            raise ValidationError("Enter a chart number like C-001001.")
+
+    def validate_date_from(self, field):
+        _check_year(field.data)
+
+    def validate_date_to(self, field):
+        _check_year(field.data)
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The 'to' date must be on or after the 'from' date.")
+
+    def filter_args(self) -> dict:
+        """Return the filters in use, as URL query arguments (for pagination and export links)."""
+        values = {}
+        for name in FILTER_NAMES:
+            value = self[name].data
+            if value not in (None, ""):
+                values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        if values.get("order") == "newest":
+            del values["order"]
+        return values
+
+    def describe(self) -> str:
+        """Return the filters in words, for the audit entry of an export."""
+        return ", ".join(f"{k}={v}" for k, v in self.filter_args().items()) or "no filters"
+
+
+def _check_year(day) -> None:
+    if day is not None and not 2000 <= day.year <= 2999:
+        raise ValidationError("Enter a date between the years 2000 and 2999.")
+
+
+def audit_statement(form: AuditSearchForm):
+    """Return the SELECT for the events matching a validated search form."""
+    statement = db.select(AuditEvent)
+    if form.chart_number.data:
+        statement = statement.where(AuditEvent.chart_number == normalize_chart_number(form.chart_number.data))
+    if form.user_id.data:
+        statement = statement.where(AuditEvent.user_id == int(form.user_id.data))
+    if form.action.data:
+        statement = statement.where(AuditEvent.action == form.action.data)
+    if form.date_from.data:
+        start = clinic_local_to_utc(datetime.combine(form.date_from.data, time.min))
+        statement = statement.where(AuditEvent.occurred_at >= start)
+    if form.date_to.data:
+        end = clinic_local_to_utc(datetime.combine(form.date_to.data + timedelta(days=1), time.min))
+        statement = statement.where(AuditEvent.occurred_at < end)
+    return statement.order_by(ORDERS.get(form.order.data, ORDERS["newest"]))

@@ -1,0 +1,96 @@
+"""Signed-in sessions on shared clinic tablets.
+
+A session ends after ``SESSION_IDLE_TIMEOUT`` seconds without a request (the page warns a
+minute before and offers "Stay signed in"), and after ``SESSION_ABSOLUTE_TIMEOUT`` whatever
+happens. The cookie also names the account's session version (see ``User.get_id``), so
+signing out, a password or role change, deactivation, or an administrator's "End all
+sessions" invalidates every copy of it. There is no "remember me".
+"""
+
+import time
+
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from intake.audit.models import SESSION_EXPIRED
+from intake.audit.operations import record_event
+from intake.extensions import db
+
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN = "last_seen"
+#: Endpoints that report the session without counting as activity, and answer in JSON.
+STATUS_ENDPOINTS = {"auth.session_status"}
+JSON_ENDPOINTS = {"auth.session_status", "auth.session_ping"}
+
+
+def start_session(user) -> None:
+    """Sign ``user`` in on this browser with a fresh session (new CSRF secret), starting both clocks."""
+    flashes = session.get("_flashes")
+    session.clear()  # nothing from before sign-in (a half-finished sign-in, an old token) carries over
+    if flashes:
+        session["_flashes"] = flashes
+    login_user(user, remember=False, fresh=True)
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[LAST_SEEN] = now
+
+
+def end_session() -> None:
+    """Sign out this browser and forget everything its session cookie held."""
+    logout_user()
+    session.clear()
+
+
+def seconds_left(now: float | None = None) -> int:
+    """Return how many seconds this session has before it times out (0 when it has)."""
+    now = time.time() if now is None else now
+    config = current_app.config
+    idle_end = session.get(LAST_SEEN, 0) + config["SESSION_IDLE_TIMEOUT"]
+    absolute_end = session.get(SIGNED_IN_AT, 0) + config["SESSION_ABSOLUTE_TIMEOUT"]
+    return max(0, int(min(idle_end, absolute_end) - now))
+
+
+def _expiry_reason(now: float) -> str | None:
+    if SIGNED_IN_AT not in session or LAST_SEEN not in session:
+        return "This session was not started by signing in here. Please sign in."
+    config = current_app.config
+    if now - session[SIGNED_IN_AT] >= config["SESSION_ABSOLUTE_TIMEOUT"]:
+        longest = describe_duration(config["SESSION_ABSOLUTE_TIMEOUT"])
+        return f"You were signed out because sessions last at most {longest}. Please sign in again."
+    if now - session[LAST_SEEN] >= config["SESSION_IDLE_TIMEOUT"]:
+        return (
+            f"You were signed out after {describe_duration(config['SESSION_IDLE_TIMEOUT'])} without activity, "
+            "to keep patient information private on this tablet. Please sign in again."
+        )
+    return None
+
+
+def describe_duration(seconds: int) -> str:
+    """Return '15 minutes', '12 hours' or '45 seconds' for a timeout setting."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size:
+            amount = f"{seconds / size:.1f}".removesuffix(".0")
+            return f"{amount} {unit}s"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def enforce_session_limits():
+    """Before each request: end a timed-out session; otherwise count this request as activity."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    now = time.time()
+    reason = _expiry_reason(now)
+    if reason is None:
+        if request.endpoint not in STATUS_ENDPOINTS:
+            session[LAST_SEEN] = int(now)
+        return None
+    if current_user.is_authenticated:  # still a valid account: note why its session ended
+        record_event(SESSION_EXPIRED, user=current_user._get_current_object(), detail=reason[:120])
+        db.session.commit()
+    end_session()
+    flash(reason, "info")  # shown on the sign-in page, wherever the tablet goes next
+    if request.endpoint in JSON_ENDPOINTS:
+        return jsonify(signed_in=False, seconds_left=0), 401
+    if request.endpoint == "auth.login":
+        return None
+    return redirect(url_for("auth.login"))
