@@ -1,10 +1,11 @@
-"""Time the pain history page for a patient with 300 visits x 10 regions; exit 1 above the target.
+"""Time the pain history and the patient chart (300 visits x 10 regions); exit 1 above a target.
 
-    python -m benchmarks.run [--visits 300] [--regions 10] [--repeat 5] [--target-ms 1000]
+    python -m benchmarks.run [--visits 300] [--regions 10] [--repeat 5] [--target-ms 1000] [--chart-target-ms 500]
 
-Builds a scratch SQLite database in a temporary folder, signs in through the test client and
-reports the median render time of the history page (and, for information, its table view,
-CSV export and the patient chart page).
+Builds a scratch SQLite database in a temporary folder (signed visits with needled points, massage
+areas, pain before and after, an amendment on every tenth), signs in through the test client and
+reports the median render time of the history page and of the patient chart (and, for
+information, the pain table view, CSV export and the full visit list).
 """
 
 import argparse
@@ -23,7 +24,8 @@ from intake.pain.operations import record_scores
 from intake.pain.regions import REGIONS
 from intake.patients.operations import create_patient
 from intake.staff.operations import create_user
-from intake.visits.models import Visit
+from intake.visits.models import Amendment, Visit, VisitPoint
+from intake.visits.note import read_note
 
 PASSWORD = "benchmark-password-2026"
 
@@ -43,7 +45,20 @@ def build_patient(visits: int, regions: int) -> int:
     start = utcnow() - timedelta(days=2 * visits + 1)
     for n in range(visits):
         treated_at = start + timedelta(days=2 * n)
-        visit = Visit(patient_id=patient.id, practitioner_id=practitioner_id, created_at=treated_at)
+        visit = Visit(
+            patient_id=patient.id,
+            practitioner_id=practitioner_id,
+            created_at=treated_at,
+            visit_at=treated_at,
+            massage_areas=["lower_back_c"],
+            signed_at=treated_at + timedelta(hours=1),
+            signed_by_id=practitioner_id,
+            signed_name="Bench Practitioner, R.Ac",
+        )
+        visit.points = [
+            VisitPoint(position=p, code=code, side="bilateral", technique="even")
+            for p, code in enumerate(("BL23", "BL25", "BL40", "KI3"))
+        ]
         db.session.add(visit)
         db.session.flush()
         before = {code: (n + i) % 11 for i, code in enumerate(codes)}
@@ -57,8 +72,27 @@ def build_patient(visits: int, regions: int) -> int:
             recorded_at=treated_at + timedelta(minutes=50),
             **common,
         )
+        if n % 10 == 9:
+            _amend(visit, practitioner_id)
     db.session.commit()
     return patient.id
+
+
+def _amend(visit: Visit, practitioner_id: int) -> None:
+    """Add an amendment that adds a point (the chart reads the note as amended)."""
+    note = read_note(visit)
+    note["points"] = note["points"] + [
+        {"code": "GV4", "side": "midline", "technique": "tonify", "de_qi": False, "depth_cun": None}
+    ]
+    visit.amendments.append(
+        Amendment(
+            amended_by_id=practitioner_id,
+            amended_by_name="Bench Practitioner, R.Ac",
+            reason="Forgot GV4",
+            changes=[["Points needled", "BL23 …", "BL23 … GV4"]],
+            note_after=note,
+        )
+    )
 
 
 def time_page(client, url: str, repeat: int) -> list[float]:
@@ -79,7 +113,8 @@ def main(argv=None) -> int:
     parser.add_argument("--visits", type=int, default=300)
     parser.add_argument("--regions", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--target-ms", type=float, default=1000.0)
+    parser.add_argument("--target-ms", type=float, default=1000.0, help="pain history target")
+    parser.add_argument("--chart-target-ms", type=float, default=500.0, help="patient chart target")
     options = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
@@ -103,7 +138,8 @@ def main(argv=None) -> int:
             "pain history": history_url,
             "pain table": f"/patients/{patient_id}/pain/table",
             "pain CSV export": f"/patients/{patient_id}/pain/export.csv",
-            "patient chart": f"/patients/{patient_id}",  # every feature's section, for information
+            "patient chart": f"/patients/{patient_id}",  # every feature's section
+            "visit list": f"/patients/{patient_id}/visits",
         }
         results = {name: time_page(client, page, options.repeat) for name, page in pages.items()}
         with app.app_context():
@@ -111,14 +147,15 @@ def main(argv=None) -> int:
 
     for name, timings in results.items():
         print(f"{name:<16} median {statistics.median(timings):7.1f} ms   max {max(timings):7.1f} ms")
-    history_median = statistics.median(results["pain history"])
-    if history_median > options.target_ms:
-        print(
-            f"FAIL: pain history median {history_median:.0f} ms is above the {options.target_ms:.0f} ms target"
-        )
-        return 1
-    print(f"OK: pain history median {history_median:.0f} ms is within the {options.target_ms:.0f} ms target")
-    return 0
+    failed = False
+    for name, target in (("pain history", options.target_ms), ("patient chart", options.chart_target_ms)):
+        median = statistics.median(results[name])
+        if median > target:
+            failed = True
+            print(f"FAIL: {name} median {median:.0f} ms is above the {target:.0f} ms target")
+        else:
+            print(f"OK: {name} median {median:.0f} ms is within the {target:.0f} ms target")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from intake.auth.models import User
 from intake.extensions import db
+from intake.intake.models import Intake
 from intake.patients.models import Patient
+from tests.conftest import sign_in
 
 
 def test_create_user_prompts_for_password_twice(runner, app):
@@ -65,3 +67,52 @@ def test_seed_demo_loads_once_and_keeps_later_data(runner, app):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 4
         assert db.session.scalar(db.select(Patient).where(Patient.city == "Changed by staff")) is not None
+
+
+def _demo_patient(app, last_name):
+    with app.app_context():
+        return db.session.scalar(db.select(Patient.id).where(Patient.last_name == last_name))
+
+
+def test_seeded_demo_charts_and_pain_history_show_a_real_history(runner, app, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    maggie = _demo_patient(app, "Okafor")
+    assert sign_in(client, "mei.chen@clinic.example", "demo-practitioner-2026").status_code == 302
+
+    chart = client.get(f"/patients/{maggie}")
+    assert chart.status_code == 200
+    html = chart.get_data(as_text=True)
+    assert "Pacemaker" in html and "warfarin" in html
+    assert "BL23 BL25 BL40 GV4 KI3" in html and "Signed, amended" in html
+    assert "Mei Chen, R.Ac" in html
+
+    history = client.get(f"/patients/{maggie}/pain/")
+    assert history.status_code == 200
+    assert "Lower back, centre" in history.get_data(as_text=True)
+    assert client.get(f"/patients/{maggie}/pain/table").status_code == 200
+    assert client.get(f"/patients/{maggie}/visits").status_code == 200
+
+    dashboard = client.get("/").get_data(as_text=True)
+    overdue = dashboard[
+        dashboard.index("Unsigned notes older than a day") : dashboard.index("Today's visits")
+    ]
+    assert "Bergstrom, Tyler" in overdue
+
+
+def test_seeded_demo_has_the_alerts_the_clinic_watches_for(runner, app, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    sign_in(client, "admin@clinic.example", "demo-admin-pass-2026")
+    priya = client.get(f"/patients/{_demo_patient(app, 'Ramanathan')}").get_data(as_text=True)
+    assert "Pregnant (1st trimester)" in priya
+    walter = client.get(f"/patients/{_demo_patient(app, 'Nguyen')}").get_data(as_text=True)
+    assert "Red flag: night pain" in walter and "No visits yet." in walter
+    with app.app_context():
+        intakes = db.session.execute(
+            db.select(Intake.patient_id, Intake.id).where(Intake.status == "submitted")
+        ).all()
+    assert {patient_id for patient_id, _ in intakes} == {
+        _demo_patient(app, name) for name in ("Okafor", "Bergstrom", "Ramanathan", "Nguyen")
+    }
+    for patient_id, intake_id in intakes:
+        assert client.get(f"/patients/{patient_id}/intakes/{intake_id}").status_code == 200
+        assert client.get(f"/patients/{patient_id}/pain/").status_code == 200

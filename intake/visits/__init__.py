@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("visits", __name__)
 
-from intake.visits import views  # noqa: E402,F401
+from intake.visits import timeline_views, views  # noqa: E402,F401

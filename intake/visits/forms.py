@@ -1,5 +1,6 @@
 """The visit note form: parses what the practitioner typed into a note dict (see ``intake.visits.note``)."""
 
+import re
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
@@ -45,6 +46,13 @@ from intake.visits.safety import CAUTIONS
 NEEDLE_GAUGES = ("0.16 mm", "0.18 mm", "0.20 mm", "0.22 mm", "0.25 mm", "0.30 mm", "0.35 mm")
 NEEDLE_LENGTHS = ("13 mm", "15 mm", "25 mm", "30 mm", "40 mm", "50 mm", "60 mm", "75 mm")
 UNKNOWN_POINT = "“{}” is not a point in the WHO list. Search by code (BL23, UB23), pinyin or English name."
+#: A record id or version as a form posts it: ASCII digits that fit a database integer ("²" is a digit to Python).
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(text) -> int | None:
+    """Return a posted id or version as an int, or None when it is blank or not one."""
+    return int(text) if isinstance(text, str) and WHOLE_NUMBER.fullmatch(text) else None
 
 
 def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
@@ -261,11 +269,11 @@ class VisitNoteForm(FlaskForm):
             raise ValidationError("“None” cannot be ticked together with a reaction.")
 
     def validate_version(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and whole_number(field.data) is None:
             raise ValidationError("This page is out of date: reload it.")
 
     def base_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return whole_number(self.version.data)
 
     def note(self, pain_before: dict, pain_after: dict) -> dict:
         """Return the note dict for what was typed (call after validation)."""
@@ -279,7 +287,7 @@ class VisitNoteForm(FlaskForm):
             **numbers,
             "visit_at": clinic_local_to_utc(self.visit_at.data).astimezone(UTC).isoformat(),
             "kind": self.kind.data or "acupuncture",
-            "protocol_id": int(self.protocol_id.data) if (self.protocol_id.data or "").isdigit() else None,
+            "protocol_id": whole_number(self.protocol_id.data),
             "gua_sha": bool(self.gua_sha.data),
             "heat_lamp": bool(self.heat_lamp.data),
             "moxibustion_points": moxibustion_points,

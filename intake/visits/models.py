@@ -207,6 +207,9 @@ class Amendment(db.Model):
     changes: Mapped[list] = mapped_column(JSON)
     #: The whole note after this amendment (the next amendment compares against it).
     note_after: Mapped[dict] = mapped_column(JSON)
+    #: {"pain_before": {region: score}, ...}: the stored pain scores this amendment replaced, so the
+    #: pain history follows the correction while the signed original stays readable.
+    pain_replaced: Mapped[dict | None] = mapped_column(JSON)
 
     visit = relationship("Visit", back_populates="amendments")
     amended_by = relationship("User")

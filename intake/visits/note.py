@@ -14,6 +14,8 @@ from intake.pain.operations import replace_visit_scores
 from intake.pain.regions import REGIONS, region_label
 from intake.visits.models import KIND_LABELS, ElectroPair, PointProtocol, SafetyOverride, Visit, VisitPoint
 
+#: The note's two pain keys and the context their scores are stored under.
+PAIN = (("pain_before", BEFORE_TREATMENT), ("pain_after", AFTER_TREATMENT))
 PROGRESS_LABELS = {"better": "Better", "same": "Same", "worse": "Worse"}
 SLEEP_LABELS = {"good": "Good", "fair": "Fair, some waking", "poor": "Poor"}
 SIDE_LABELS = {"bilateral": "Both sides", "left": "Left", "right": "Right", "midline": "Midline"}
@@ -230,10 +232,28 @@ def read_note(visit: Visit) -> dict:
         for pair in visit.electro_pairs
     ]
     note["overrides"] = {override.caution: override.reason for override in visit.overrides}
-    pain = db.session.scalars(db.select(PainScore).where(PainScore.visit_id == visit.id)).all()
-    for key, context in (("pain_before", BEFORE_TREATMENT), ("pain_after", AFTER_TREATMENT)):
-        note[key] = {row.region_code: row.score for row in pain if row.context == context}
+    note.update(stored_pain(visit))
+    note.update(_signed_pain(visit))
     return note
+
+
+def stored_pain(visit: Visit) -> dict:
+    """Return the visit's stored before- and after-treatment scores (what the pain history shows)."""
+    pain = db.session.scalars(db.select(PainScore).where(PainScore.visit_id == visit.id)).all()
+    return {
+        key: {row.region_code: row.score for row in pain if row.context == context} for key, context in PAIN
+    }
+
+
+def _signed_pain(visit: Visit) -> dict:
+    """Return the pain scores the note was signed with, where an amendment has since replaced the stored ones."""
+    if visit.signed_at is None:
+        return {}
+    signed: dict = {}
+    for amendment in visit.amendments:  # oldest first: the first to replace a context kept the signed scores
+        for key, scores in (amendment.pain_replaced or {}).items():
+            signed.setdefault(key, scores)
+    return signed
 
 
 def _plain(value):
@@ -264,7 +284,7 @@ def write_note(visit: Visit, note: dict, *, by_user_id: int) -> None:
                 ElectroPair(position=n, **pair) for n, pair in enumerate(note["electro_pairs"])
             ]
         _write_overrides(visit, note["overrides"], by_user_id)
-        for key, context in (("pain_before", BEFORE_TREATMENT), ("pain_after", AFTER_TREATMENT)):
+        for key, context in PAIN:
             if note[key] != before[key] or note["visit_at"] != before["visit_at"]:
                 replace_visit_scores(
                     visit.id,
@@ -274,6 +294,29 @@ def write_note(visit: Visit, note: dict, *, by_user_id: int) -> None:
                     recorded_at=visit.visit_at,
                     recorded_by_id=by_user_id,
                 )
+
+
+def write_amended_pain(visit: Visit, before: dict, note: dict, *, by_user_id: int) -> dict:
+    """Make the stored pain scores follow an amended note; return the scores replaced, by note key.
+
+    The amendment keeps what it replaced, so the signed original still reads as it was signed.
+    """
+    stored = stored_pain(visit)
+    moved = note["visit_at"] != before["visit_at"]
+    replaced = {}
+    for key, context in PAIN:
+        if note[key] == stored[key] and not moved:
+            continue
+        replaced[key] = stored[key]
+        replace_visit_scores(
+            visit.id,
+            visit.patient_id,
+            context,
+            note[key],
+            recorded_at=datetime.fromisoformat(note["visit_at"]),
+            recorded_by_id=by_user_id,
+        )
+    return replaced
 
 
 def _write_overrides(visit: Visit, reasons: dict[str, str], by_user_id: int) -> None:

@@ -13,7 +13,14 @@ from intake.clinic_time import clinic_zone
 from intake.database import utcnow
 from intake.extensions import db
 from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
-from intake.visits.note import NO_REACTION, describe_changes, effective_note, read_note, write_note
+from intake.visits.note import (
+    NO_REACTION,
+    describe_changes,
+    effective_note,
+    read_note,
+    write_amended_pain,
+    write_note,
+)
 from intake.visits.safety import missing_overrides
 
 DRAFT_OVERDUE_AFTER = timedelta(days=1)
@@ -147,7 +154,8 @@ def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]
     problems = rule_problems(note, alerts)
     if not reason.strip():
         problems["reason"] = "Write why the note is being amended."
-    changes = describe_changes(effective_note(visit), note)
+    previous = effective_note(visit)
+    changes = describe_changes(previous, note)
     if not changes:
         problems["reason"] = problems.get("reason") or "Nothing was changed: change a field, or cancel."
     if problems:
@@ -160,6 +168,8 @@ def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]
         changes=changes,
         note_after=note,
     )
+    # The pain history, its CSV and the chart timeline read the stored scores: they follow the correction.
+    amendment.pain_replaced = write_amended_pain(visit, previous, note, by_user_id=user.id) or None
     visit.amendments.append(amendment)
     db.session.flush()
     return amendment

@@ -5,6 +5,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL, PRACTITIONER
 from intake.clinic_time import format_datetime
@@ -14,7 +16,7 @@ from intake.intake.alerts import patient_alerts
 from intake.patients.views import get_patient
 from intake.visits import bp, operations
 from intake.visits import chart as _chart  # noqa: F401  (registers the chart timeline)
-from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form
+from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form, whole_number
 from intake.visits.models import PointProtocol, Visit
 from intake.visits.note import (
     CAUTION_LABELS,
@@ -44,6 +46,26 @@ def get_visit(patient_id: int, visit_id: int) -> Visit:
     return visit
 
 
+def _record(action: str, visit: Visit, detail: str = "") -> None:
+    record_event(action, patient=visit.patient, record_type="visit", record_id=visit.id, detail=detail)
+
+
+def _record_protocol(action: str, protocol: PointProtocol, detail: str = "") -> None:
+    record_event(action, record_type="protocol", record_id=protocol.id, detail=detail)
+
+
+FOREIGN_PROTOCOL = "That protocol is not one of yours: apply one from your own list."
+
+
+def _foreign_protocol(note: dict, stored_protocol_id: int | None) -> bool:
+    """True when the note names a protocol that is neither the one it already had nor one of the user's."""
+    chosen = note["protocol_id"]
+    if chosen is None or chosen == stored_protocol_id:
+        return False
+    protocol = db.session.get(PointProtocol, chosen)
+    return protocol is None or protocol.practitioner_id != current_user.id
+
+
 def _writable_visit(patient_id: int, visit_id: int) -> Visit:
     visit = get_visit(patient_id, visit_id)
     if not operations.may_write(visit, current_user):
@@ -58,6 +80,7 @@ def start(patient_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     visit = operations.start_visit(patient, current_user)
+    _record(audit.CREATE, visit)
     db.session.commit()
     return redirect(url_for("visits.edit", patient_id=patient.id, visit_id=visit.id))
 
@@ -66,6 +89,8 @@ def start(patient_id: int):
 @roles_required(*CLINICAL)
 def show(patient_id: int, visit_id: int):
     visit = get_visit(patient_id, visit_id)
+    _record(audit.VIEW, visit)
+    db.session.commit()
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -108,6 +133,8 @@ def edit(patient_id: int, visit_id: int):
         flash("This note is signed and locked. Changes are made as amendments.", "info")
         return redirect(url_for("visits.amend", patient_id=patient_id, visit_id=visit_id))
     if request.method == "GET":
+        _record(audit.VIEW, visit, "note form")
+        db.session.commit()
         note = read_note(visit)
         form = VisitNoteForm(data=form_data_for(note, visit.version))
         return _render_note(visit, form, note)
@@ -115,6 +142,9 @@ def edit(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return _render_note(visit, form, None, pain_errors=pain_errors, status=422)
+    if _foreign_protocol(note, visit.protocol_id):
+        flash(FOREIGN_PROTOCOL, "error")
+        return _render_note(visit, form, note, status=422)
     return _save_and_act(visit, form, note)
 
 
@@ -125,7 +155,11 @@ def _save_and_act(visit: Visit, form: VisitNoteForm, note: dict):
     if protocol is not None:
         note = operations.apply_protocol(note, protocol)
     try:
-        operations.save_draft(visit, note, base_version=form.base_version(), user=current_user, alerts=alerts)
+        changed = operations.save_draft(
+            visit, note, base_version=form.base_version(), user=current_user, alerts=alerts
+        )
+        if changed:
+            _record(audit.EDIT, visit, f"protocol {protocol.id} applied" if protocol else "draft saved")
         db.session.commit()
     except operations.NoteRefused as refused:
         db.session.rollback()
@@ -152,7 +186,8 @@ def _chosen_protocol() -> PointProtocol | None:
     chosen = request.form.get("apply_protocol", "")
     if not chosen:
         return None
-    protocol = db.session.get(PointProtocol, int(chosen)) if chosen.isdigit() else None
+    number = whole_number(chosen)
+    protocol = db.session.get(PointProtocol, number) if number is not None else None
     if protocol is None or protocol.practitioner_id != current_user.id or protocol.is_archived:
         abort(404)
     return protocol
@@ -165,6 +200,7 @@ def _sign(visit: Visit, form: VisitNoteForm, alerts: set[str]):
         db.session.rollback()
         flash("The draft is saved, but not signed yet: see what to fix below.", "warning")
         return _render_note(visit, form, read_note(visit), refused=refused.errors, status=422)
+    _record(audit.SIGN, visit)
     db.session.commit()
     flash(f"Signed by {visit.signed_name} and locked.", "success")
     return redirect(url_for("visits.show", patient_id=visit.patient_id, visit_id=visit.id))
@@ -175,6 +211,7 @@ def _copy_last(visit: Visit):
     if last is None:
         flash("This is the patient's first visit: there is nothing to copy.", "info")
         return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
+    _record(audit.EDIT, visit, f"copied from visit {last.id}")
     db.session.commit()
     flash(
         f"Copied the points, protocol and massage areas of the visit on {format_datetime(last.visit_at)}.",
@@ -189,6 +226,7 @@ def _save_protocol(visit: Visit, form: VisitNoteForm, note: dict):
     except operations.NoteRefused as refused:
         db.session.rollback()
         return _render_note(visit, form, note, refused=refused.errors, status=422)
+    _record_protocol(audit.CREATE, protocol, f"from the points of visit {visit.id}")
     db.session.commit()
     flash(f"Saved the protocol “{protocol.name}”.", "success")
     return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
@@ -208,6 +246,8 @@ def autosave(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return jsonify(status="invalid", errors={**flat_errors(form), **pain_errors}), 422
+    if _foreign_protocol(note, visit.protocol_id):
+        return jsonify(status="invalid", errors={"protocol_id": FOREIGN_PROTOCOL}), 422
     try:
         changed = operations.save_draft(
             visit,
@@ -216,6 +256,9 @@ def autosave(patient_id: int, visit_id: int):
             user=current_user,
             alerts=alert_codes(visit.patient_id),
         )
+        if changed:
+            # One "edit" event per autosave that changed the draft: the trail shows each save, as it happened.
+            _record(audit.EDIT, visit, "autosave")
         db.session.commit()
     except operations.NoteRefused as refused:
         db.session.rollback()
@@ -313,6 +356,8 @@ def amend(patient_id: int, visit_id: int):
     if not visit.is_signed:
         return redirect(url_for("visits.edit", patient_id=patient_id, visit_id=visit_id))
     if request.method == "GET":
+        _record(audit.VIEW, visit, "amendment form")
+        db.session.commit()
         note = effective_note(visit)
         form = AmendmentForm(data=form_data_for(note, None))
         return _render_amend(visit, form, note)
@@ -320,8 +365,11 @@ def amend(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return _render_amend(visit, form, None, pain_errors=pain_errors, status=422)
+    if _foreign_protocol(note, effective_note(visit)["protocol_id"]):
+        flash(FOREIGN_PROTOCOL, "error")
+        return _render_amend(visit, form, note, status=422)
     try:
-        operations.amend_visit(
+        amendment = operations.amend_visit(
             visit,
             note,
             reason=form.reason.data or "",
@@ -331,6 +379,7 @@ def amend(patient_id: int, visit_id: int):
     except operations.NoteRefused as refused:
         db.session.rollback()
         return _render_amend(visit, form, note, refused=refused.errors, status=422)
+    _record(audit.AMEND, visit, f"amendment {amendment.id}")
     db.session.commit()
     flash("Amendment recorded beside the signed note.", "success")
     return redirect(url_for("visits.show", patient_id=patient_id, visit_id=visit_id))
@@ -400,6 +449,7 @@ def archive_protocol(protocol_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     protocol.is_archived = True
+    _record_protocol(audit.ARCHIVE, protocol)
     db.session.commit()
     flash(
         f"Removed the protocol “{protocol.name}” from your list (notes that used it keep their points).",

@@ -5,7 +5,9 @@
  * keystroke) and sent to the server a few seconds later with the note's version. When the link
  * is down the draft waits in the browser and is sent when it is back. A save refused because the
  * draft changed elsewhere (409) shows both versions and lets the practitioner choose.
- * The browser copy is removed as soon as the server holds the same note.
+ * The browser copy is removed as soon as the server holds the same note. It is kept under the
+ * author's user id and the visit id, so on a shared tablet nobody else is shown it; it also
+ * records where to send it, so visit-drafts.js can send it from any page and on "Sign out".
  */
 (function () {
   "use strict";
@@ -19,7 +21,12 @@
   var NOT_STORED = { csrf_token: true, action: true, apply_protocol: true };
 
   var url = form.getAttribute("data-autosave-url");
-  var storageKey = "intake.visit-draft." + form.getAttribute("data-visit-id");
+  var visitId = form.getAttribute("data-visit-id");
+  var userId = form.getAttribute("data-user-id");
+  // The key names the author: see static/js/visit-drafts.js, which cleans up on sign-out.
+  var storageKey = "intake.visit-draft." + userId + "." + visitId;
+  // Before drafts were keyed by user; only this visit's practitioner can open this page, so it is theirs.
+  var legacyKey = "intake.visit-draft." + visitId;
   var versionInput = form.querySelector("input[name='version']");
   var status = form.querySelector("[data-autosave-status]");
   var panel = document.getElementById("conflict-panel");
@@ -49,9 +56,29 @@
     }
   }
 
+  function adoptLegacyDraft() {
+    try {
+      var legacy = window.localStorage.getItem(legacyKey);
+      if (legacy === null) return;
+      if (window.localStorage.getItem(storageKey) === null) {
+        var kept = JSON.parse(legacy);
+        kept.userId = userId;
+        kept.visitId = visitId;
+        kept.url = url;
+        window.localStorage.setItem(storageKey, JSON.stringify(kept));
+      }
+      window.localStorage.removeItem(legacyKey);
+    } catch (error) {
+      /* an unreadable old copy is left alone */
+    }
+  }
+
   function store() {
     try {
       window.localStorage.setItem(storageKey, JSON.stringify({
+        userId: userId,
+        visitId: visitId,
+        url: url,
         version: versionInput.value,
         fields: fields().filter(function (pair) { return pair[0] !== "version"; }),
         keptAt: new Date().toISOString()
@@ -260,6 +287,7 @@
   }
 
   function start() {
+    adoptLegacyDraft();
     var kept = readStored();
     if (kept && kept.fields) {
       if (serialise(kept.fields) === serialise(fields())) {

@@ -13,7 +13,7 @@ def open_draft(page: Page, live_server, user, visit):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
     url = f"{live_server}/patients/{visit.patient_id}/visits/{visit.id}/edit"
     page.goto(url)
     return url
@@ -25,7 +25,8 @@ def stored(app, visit):
 
 
 def kept_in_browser(page: Page, visit) -> str | None:
-    return page.evaluate(f"window.localStorage.getItem('intake.visit-draft.{visit.id}')")
+    key = f"intake.visit-draft.{visit.practitioner_id}.{visit.id}"  # kept under its author's id
+    return page.evaluate(f"window.localStorage.getItem('{key}')")
 
 
 def test_typing_while_offline_reaches_the_server_when_back_online(

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from intake.database import utcnow
+from tests.conftest import PASSWORD, sign_in
 
 
 def test_unsigned_drafts_older_than_a_day_are_listed(client, login, make_patient, make_user, make_visit):
@@ -31,3 +32,28 @@ def test_no_overdue_section_when_everything_is_signed(client, login):
     page = client.get("/").get_data(as_text=True)
     assert "Unsigned notes older than a day" not in page
     assert "No visit notes yet today" in page
+
+
+def test_practitioners_land_on_their_dashboard_after_signing_in(client, make_user):
+    practitioner = make_user(role="practitioner")
+    response = sign_in(client, practitioner.email)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Today's visits" in client.get("/").get_data(as_text=True)
+
+
+def test_front_desk_and_admins_land_on_the_patient_list_after_signing_in(client, make_user):
+    for role in ("front_desk", "admin"):
+        client.post("/logout")
+        response = sign_in(client, make_user(role=role).email)
+        assert response.status_code == 302 and response.headers["Location"] == "/patients/", role
+
+
+def test_a_safe_next_still_wins_over_the_dashboard(client, make_user, make_patient):
+    patient = make_patient()
+    practitioner = make_user(role="practitioner")
+    response = client.post(
+        "/login",
+        query_string={"next": f"/patients/{patient.id}"},
+        data={"email": practitioner.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == f"/patients/{patient.id}"
