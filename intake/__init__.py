@@ -76,11 +76,13 @@ def register_request_hooks(app: Flask) -> None:
     from intake.auth.access import enforce_declared_access
     from intake.auth.csrf import protect_posts
     from intake.auth.sessions import enforce_session_limits
+    from intake.request_checks import refuse_unusable_input
     from intake.security_headers import add_security_headers, trust_proxies
 
     trust_proxies(app)
     app.before_request(enforce_session_limits)  # first: a timed-out session is treated as signed out
     app.before_request(enforce_declared_access)
+    app.before_request(refuse_unusable_input)
     app.before_request(protect_posts)
     app.after_request(add_security_headers)
 

@@ -22,6 +22,7 @@ MESSAGES = {
         "That was too large to send",
         "The form or file you sent is larger than the clinic's limit. Send something smaller.",
     ),
+    415: ("That was not sent as a form", "Use the pages of the app to send it; they send what it expects."),
     429: ("Too many attempts", "Wait a few minutes and try again."),
     500: (
         "Something went wrong on our side",

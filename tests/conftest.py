@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.pain",
     "tests.fixtures.visits",
     "tests.fixtures.audit",
+    "tests.fixtures.security",
 ]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

@@ -128,3 +128,15 @@ def test_two_tablets_saving_at_once_wait_instead_of_failing(app, make_patient):
             text("SELECT city FROM patient WHERE id = :id"), {"id": patient.id}
         ).scalar()
     assert city == "First then second"
+
+
+def test_wsgi_module_imports_in_a_fresh_interpreter(tmp_path):
+    """What gunicorn and `flask --app wsgi` do first: import order must not hide a circular import."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "INTAKE_CONFIG": "development"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.name)"],
+                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -1,5 +1,7 @@
 """Nothing a user typed is ever marked safe: a grep with a reviewed allow-list, and stored XSS payloads."""
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -87,3 +89,151 @@ def test_payloads_stored_in_every_patient_text_field_come_back_escaped(app, clie
         assert "<img src=x" not in html, url
     chart = client.get(f"/patients/{patient.id}").get_data(as_text=True)
     assert ESCAPED in chart
+
+
+# --- Intake answers and visit notes ------------------------------------------------------------
+
+#: Every free-text answer a patient types on the questionnaire, by step.
+INTAKE_TEXT = {
+    "contact": ("address_line", "city", "emergency_contact_name", "emergency_contact_relationship"),
+    "complaint": ("reason", "goals", "onset_description", "worse", "better", "previous_treatment"),
+    "health": ("conditions", "medications", "anticoagulant_name", "allergy_other", "skin_condition_detail"),
+    "consent": ("full_name", "signature_typed"),
+}
+#: Every free-text field of a visit note (and the amendment's reason, a protocol's name).
+NOTE_TEXT = (
+    "activity",
+    "patient_report",
+    "observations",
+    "tender_points",
+    "tongue",
+    "pulse",
+    "tcm_pattern",
+    "progress_against_plan",
+    "next_visit",
+    "frequency",
+    "home_care",
+    "needle_count_incident",
+    "cupping_sites",
+    "gua_sha_areas",
+    "moxibustion_points",
+    "massage_response",
+    "massage_areas_to_avoid",
+    "reaction_other",
+    "reaction_action",
+    "override_electro_with_pacemaker",
+)
+
+
+def assert_escaped(html: str, where: str) -> None:
+    assert "<script>alert" not in html, where
+    assert "<img src=x" not in html, where
+
+
+def fill_intake_with_payloads(app, client, patient) -> None:
+    """As the patient, answer every free-text question with the payload and submit."""
+    from tests.intake.answers import fill_every_step, start_link
+
+    link = start_link(client, patient)
+    phone = app.test_client()
+    overrides = {step: {name: PAYLOAD for name in names} for step, names in INTAKE_TEXT.items()}
+    overrides["health"].update(pacemaker="yes", anticoagulant="yes", skin_condition="yes")
+    overrides["consent"]["signature_path"] = ""  # the typed signature stands in
+    fill_every_step(phone, link, overrides)
+    review = phone.get(f"{link}/review").get_data(as_text=True)
+    assert ESCAPED in review
+    assert_escaped(review, "the patient's review page")
+    assert phone.post(f"{link}/submit").status_code == 302
+
+
+def write_note_with_payloads(client, visit, note_form) -> None:
+    """As the practitioner, type the payload into every text field of the note, save a protocol, sign, amend."""
+    base = f"/patients/{visit.patient_id}/visits/{visit.id}"
+    text = {name: PAYLOAD for name in NOTE_TEXT} | {"moxibustion_points": "BL23"}
+    data = note_form(
+        visit,
+        points=["BL23", "BL25"],
+        electro=[{"first_point": "BL23", "second_point": "BL25", "frequency_hz": 2, "intensity": "mild"}],
+        needles_inserted=4,
+        needles_removed=4,
+        reactions=["other"],
+        **text,
+    )
+    assert client.post(f"{base}/autosave", data=data).get_json()["status"] == "saved"
+    protocol = {**data, "version": "2", "action": "save_protocol", "protocol_name": PAYLOAD}
+    assert client.post(f"{base}/edit", data=protocol).status_code == 302
+    signed = client.post(f"{base}/edit", data={**data, "version": "2", "action": "sign"})
+    assert signed.status_code == 302, signed.get_data(as_text=True)[:3000]
+    amended = {**data, "version": "", "tongue": PAYLOAD + " (amended)", "reason": PAYLOAD}
+    assert client.post(f"{base}/amend", data=amended).status_code == 302
+
+
+def test_payloads_in_every_intake_answer_and_note_field_come_back_escaped(
+    app, client, login, make_patient, make_visit, note_form
+):
+    patient = make_patient(first_name=PAYLOAD)
+    login("front_desk")
+    fill_intake_with_payloads(app, client, patient)
+    client.post("/logout")
+    practitioner = login("practitioner", full_name=PAYLOAD, designation="R.Ac")
+    visit = make_visit(patient, practitioner)
+    write_note_with_payloads(client, visit, note_form)
+    with app.app_context():
+        from intake.intake.models import Intake
+
+        intake_id = db.session.scalar(db.select(Intake.id).where(Intake.patient_id == patient.id))
+    base = f"/patients/{patient.id}"
+    pages = {
+        "chart": base,
+        "intake": f"{base}/intakes/{intake_id}",
+        "visit": f"{base}/visits/{visit.id}",
+        "amend form": f"{base}/visits/{visit.id}/amend",
+        "all visits": f"{base}/visits",
+        "pain history": f"{base}/pain/",
+        "pain table": f"{base}/pain/table",
+        "dashboard": "/",
+        "protocols": "/visits/protocols",
+    }
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_escaped(response.get_data(as_text=True), where)
+    for where in (
+        "chart",
+        "intake",
+        "visit",
+        "amend form",
+        "all visits",
+        "dashboard",
+        "pain history",
+        "protocols",
+    ):
+        assert ESCAPED in client.get(pages[where]).get_data(as_text=True), where
+    shown = client.get(pages["visit"]).get_data(as_text=True)
+    assert shown.count(ESCAPED) >= len(NOTE_TEXT) - 1  # every text field, the reason, the name...
+
+    client.post("/logout")
+    login("front_desk")
+    assert_escaped(client.get(base).get_data(as_text=True), "front desk's chart")
+    client.post("/logout")
+    login("admin")
+    for where, url in {
+        "audit log": f"/audit/?chart_number={patient.chart_number}",
+        "staff": "/staff/",
+    }.items():
+        html = client.get(url).get_data(as_text=True)
+        assert_escaped(html, where)
+        assert ESCAPED in html, where  # the practitioner's name, as the trail recorded it
+
+
+def test_payloads_reach_csv_exports_as_text_never_as_formulas(app, client, login, make_patient, record_pain):
+    formula = '=HYPERLINK("http://evil.example","click")'
+    practitioner = login("admin", full_name=formula)
+    patient = make_patient(first_name=PAYLOAD)
+    record_pain(patient, {"lower_back_l": 5}, recorded_by=practitioner)
+    pain_csv = client.get(f"/patients/{patient.id}/pain/export.csv").get_data(as_text=True)
+    audit_csv = client.get(f"/audit/export.csv?chart_number={patient.chart_number}").get_data(as_text=True)
+    for where, text in (("pain CSV", pain_csv), ("audit CSV", audit_csv)):
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row if "HYPERLINK" in cell]
+        assert cells, where
+        assert all(cell == "'" + formula for cell in cells), (where, cells)

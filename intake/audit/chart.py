@@ -3,7 +3,7 @@
 from sqlalchemy import func
 
 from intake.audit.models import VIEW, AuditEvent
-from intake.auth.roles import ROLE_LABELS, STAFF
+from intake.auth.roles import ACTOR_ROLE_LABELS, STAFF
 from intake.extensions import db
 from intake.patients.chart import chart_section
 
@@ -31,7 +31,7 @@ def chart_viewers(patient) -> dict:
         "viewers": [
             {
                 "name": row.user_name or "Unknown",
-                "role": ROLE_LABELS.get(row.user_role, row.user_role),
+                "role": ACTOR_ROLE_LABELS.get(row.user_role, row.user_role),
                 "views": row.views,
                 "last_viewed": row.last_viewed,
             }

@@ -27,6 +27,8 @@ REVOKE = "revoke"
 SUBMIT = "submit"
 REVIEW = "review"
 EXPORT = "export"
+ISSUE_LINK = "issue_link"
+KIOSK_HANDOVER = "kiosk_handover"
 # Accounts and sessions.
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
@@ -57,6 +59,8 @@ ACTION_LABELS = {
     SUBMIT: "Submitted",
     REVIEW: "Marked reviewed",
     EXPORT: "Exported",
+    ISSUE_LINK: "Intake link sent",
+    KIOSK_HANDOVER: "Tablet handed to the patient",
     LOGIN: "Signed in",
     LOGIN_FAILED: "Sign-in refused",
     LOGOUT: "Signed out",
@@ -75,6 +79,11 @@ ACTION_LABELS = {
     SETTING_CHANGE: "Clinic setting changed",
 }
 ACTIONS = tuple(ACTION_LABELS)
+
+#: The role recorded when the patient acts through an intake link or a clinic tablet (no staff account).
+PATIENT_ROLE = "patient"  # the same word as intake.auth.roles.PATIENT_ACTOR (not imported: auth imports audit)
+#: The name recorded for the patient, by how they reached their intake (see intake.intake.models LINK, KIOSK).
+PATIENT_ACTOR_NAMES = {"link": "Patient (intake link)", "kiosk": "Patient (clinic tablet)"}
 
 #: previous_hash of the first event.
 GENESIS_HASH = "0" * 64

@@ -14,7 +14,14 @@ from flask_login import current_user
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from intake.audit.models import ACTIONS, GENESIS_HASH, AuditEvent, compute_hash
+from intake.audit.models import (
+    ACTIONS,
+    GENESIS_HASH,
+    PATIENT_ACTOR_NAMES,
+    PATIENT_ROLE,
+    AuditEvent,
+    compute_hash,
+)
 from intake.database import utcnow
 from intake.extensions import db
 
@@ -22,18 +29,35 @@ from intake.extensions import db
 CHAIN_LOCK_KEY = 0x6175646974
 
 
-def record_event(action, *, patient=None, record_type=None, record_id=None, user=None, detail=""):
-    """Add an audit event for ``action`` to the current session (committed with the caller's change)."""
+def record_event(
+    action, *, patient=None, record_type=None, record_id=None, user=None, detail="", by_patient=None
+):
+    """Add an audit event for ``action`` to the current session (committed with the caller's change).
+
+    The actor is ``user``, else the signed-in staff member; or, with ``by_patient="link"`` or
+    ``"kiosk"``, the patient filling their intake (no staff account: user None, role "patient").
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user._get_current_object()
+    if by_patient is not None:
+        if user is not None:
+            raise ValueError("an event is done by a staff member or by the patient, not both")
+        if by_patient not in PATIENT_ACTOR_NAMES:
+            raise ValueError(f"unknown way for a patient to act: {by_patient!r}")
+        # Never the browser's staff session: a staff member who opens a patient's link is not the patient.
+        actor = {"user_id": None, "user_name": PATIENT_ACTOR_NAMES[by_patient], "user_role": PATIENT_ROLE}
+    else:
+        if user is None and has_request_context() and current_user.is_authenticated:
+            user = current_user._get_current_object()
+        actor = {
+            "user_id": user.id if user is not None else None,
+            "user_name": (user.full_name if user is not None else "")[:120],
+            "user_role": (user.role if user is not None else "")[:20],
+        }
     audit_event = AuditEvent(
         occurred_at=utcnow(),
         action=action,
-        user_id=user.id if user is not None else None,
-        user_name=(user.full_name if user is not None else "")[:120],
-        user_role=(user.role if user is not None else "")[:20],
+        **actor,
         patient_id=patient.id if patient is not None else None,
         chart_number=patient.chart_number if patient is not None else "",
         record_type=(record_type or "")[:40],

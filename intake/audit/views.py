@@ -10,9 +10,10 @@ from intake.audit.models import EXPORT
 from intake.audit.operations import record_event
 from intake.audit.search import AuditSearchForm, audit_statement, normalize_chart_number
 from intake.auth.access import roles_required
-from intake.auth.roles import ADMIN, ROLE_LABELS
+from intake.auth.roles import ACTOR_ROLE_LABELS, ADMIN
 from intake.clinic_time import to_clinic_time
 from intake.extensions import db
+from intake.forms import requested_page
 from intake.patients.models import Patient
 
 CSV_COLUMNS = (
@@ -42,17 +43,21 @@ def index():
     form = AuditSearchForm(request.args)
     if not form.validate():
         return render_template(
-            "audit/index.html", form=form, events=None, filters={}, role_labels=ROLE_LABELS
+            "audit/index.html", form=form, events=None, filters={}, role_labels=ACTOR_ROLE_LABELS
         ), 422
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     events = db.paginate(
         audit_statement(form),
-        page=max(page, 1),
+        page=page,
         per_page=current_app.config["AUDIT_EVENTS_PER_PAGE"],
         error_out=False,
     )
     return render_template(
-        "audit/index.html", form=form, events=events, filters=form.filter_args(), role_labels=ROLE_LABELS
+        "audit/index.html",
+        form=form,
+        events=events,
+        filters=form.filter_args(),
+        role_labels=ACTOR_ROLE_LABELS,
     )
 
 
@@ -62,7 +67,7 @@ def export():
     form = AuditSearchForm(request.args)
     if not form.validate():
         return render_template(
-            "audit/index.html", form=form, events=None, filters={}, role_labels=ROLE_LABELS
+            "audit/index.html", form=form, events=None, filters={}, role_labels=ACTOR_ROLE_LABELS
         ), 422
     patient = None
     if form.chart_number.data:

@@ -15,3 +15,7 @@ ALL_ROLES = tuple(ROLE_LABELS)
 STAFF = ALL_ROLES
 #: Who may read and write clinical content (intake answers, pain history, visit notes).
 CLINICAL = (ADMIN, PRACTITIONER)
+
+#: Who can appear as the actor of an audited action: staff roles, and the patient filling an intake.
+PATIENT_ACTOR = "patient"
+ACTOR_ROLE_LABELS = {**ROLE_LABELS, PATIENT_ACTOR: "Patient"}

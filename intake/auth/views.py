@@ -26,7 +26,7 @@ from intake.auth.forms import (
 )
 from intake.auth.models import User
 from intake.auth.passwords import verify_password
-from intake.auth.roles import STAFF
+from intake.auth.roles import PRACTITIONER, STAFF
 from intake.auth.sessions import end_session, seconds_left, start_session
 from intake.extensions import db, login_manager
 from intake.forms import ConfirmForm
@@ -56,8 +56,13 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def _landing_page() -> str:
+    """Return where a signed-in member of staff starts: a practitioner's day, everyone else's patient list."""
+    return url_for("home.index" if current_user.role == PRACTITIONER else "patients.index")
+
+
 def _after_sign_in(next_url: str | None):
-    return redirect(next_url if is_safe_next(next_url) else url_for("patients.index"))
+    return redirect(next_url if is_safe_next(next_url) else _landing_page())
 
 
 def _status(form) -> int:
@@ -71,7 +76,7 @@ def _status(form) -> int:
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("patients.index"))
+        return redirect(_landing_page())
     pending = signin.pending_sign_in()
     if pending is None:
         return _password_step()
@@ -154,7 +159,7 @@ def _setup_step(pending: signin.PendingSignIn):
             record_event(TWO_STEP_ENABLED, user=user, record_type="staff_account", record_id=user.id)
             signin.complete(user, method="password and authenticator app")
             db.session.commit()
-            next_url = pending.next_url if is_safe_next(pending.next_url) else url_for("patients.index")
+            next_url = pending.next_url if is_safe_next(pending.next_url) else _landing_page()
             return render_template("auth/recovery_codes.html", codes=codes, continue_url=next_url)
     return render_template(
         "auth/two_step_setup.html",

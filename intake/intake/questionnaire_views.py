@@ -20,6 +20,8 @@ from flask import (
 )
 
 from intake import throttle
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.access import public
 from intake.database import utcnow
 from intake.extensions import db
@@ -71,6 +73,19 @@ class Filler:
         if self.is_kiosk:
             return url_for(f"intake_link.kiosk_{page}", **values)
         return url_for(f"intake_link.link_{page}", token=self.token, **values)
+
+
+def record_patient_event(filler: Filler, action: str, detail: str = "") -> None:
+    """Audit what the patient did on their intake (the actor is their link or the tablet's grant)."""
+    intake = filler.intake
+    record_event(
+        action,
+        patient=intake.patient,
+        record_type="intake",
+        record_id=intake.id,
+        detail=detail,
+        by_patient=filler.grant.kind,
+    )
 
 
 def link_unavailable():
@@ -162,6 +177,9 @@ def resume(filler: Filler):
 def show_step(filler: Filler, step: str):
     if step not in q.STEP_BY_KEY:
         abort(404)
+    if request.method == "GET":  # each step shows what is saved (the contact step, the chart's details)
+        record_patient_event(filler, audit.VIEW, f"step {step}")
+        db.session.commit()
     if step == q.REVIEW:
         return review(filler)
     if step == q.PAIN:
@@ -190,6 +208,10 @@ def render_step(filler: Filler, step: str, status: int = 200, **context):
 
 
 def _saved(filler: Filler, step: str):
+    if step == q.CONSENT:
+        record_patient_event(filler, audit.SIGN, "consent")
+    else:
+        record_patient_event(filler, audit.EDIT, f"step {step}")
     filler.grant.last_used_at = utcnow()
     db.session.commit()
     return redirect(filler.url("step", step=q.next_step(step)))
@@ -275,6 +297,10 @@ def submit(filler: Filler):
     except operations.IntakeIncomplete:
         flash("Some steps are not finished yet; they are listed below.", "error")
         return review(filler, 422)
+    changed = sorted((intake.answers or {}).get("contact_changes") or {})
+    record_patient_event(
+        filler, audit.SUBMIT, f"contact details changed: {', '.join(changed)}" if changed else ""
+    )
     db.session.commit()
     if filler.is_kiosk:
         # The tablet keeps nothing: the next person needs a staff sign-in to reach anything.

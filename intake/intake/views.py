@@ -3,6 +3,8 @@
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL, STAFF
 from intake.extensions import db
@@ -23,6 +25,19 @@ def get_intake(patient_id: int, intake_id: int) -> Intake:
     return intake
 
 
+def _record(action: str, intake: Intake, detail: str = "") -> None:
+    record_event(action, patient=intake.patient, record_type="intake", record_id=intake.id, detail=detail)
+
+
+def _started(patient) -> Intake:
+    """Return the patient's intake in progress, or a new one (recording that it was created)."""
+    intake = operations.in_progress_intake(patient.id)
+    if intake is None:
+        intake = operations.start_intake(patient, started_by_id=current_user.id)
+        _record(audit.CREATE, intake)
+    return intake
+
+
 def _confirmed() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -40,12 +55,16 @@ def _open_patient(patient_id: int):
 @roles_required(*STAFF)
 def start(patient_id: int):
     patient = get_patient(patient_id)
-    return render_template(
-        "intake/start.html",
+    intake = operations.in_progress_intake(patient.id)
+    record_event(
+        audit.VIEW,
         patient=patient,
-        intake=operations.in_progress_intake(patient.id),
-        confirm_form=ConfirmForm(),
+        record_type="intake" if intake else "patient",
+        record_id=intake.id if intake else patient.id,
+        detail="intake start page",
     )
+    db.session.commit()
+    return render_template("intake/start.html", patient=patient, intake=intake, confirm_form=ConfirmForm())
 
 
 @bp.route("/link", methods=["POST"])
@@ -53,8 +72,9 @@ def start(patient_id: int):
 def send_link(patient_id: int):
     patient = _open_patient(patient_id)
     _confirmed()
-    intake = operations.start_intake(patient, started_by_id=current_user.id)
+    intake = _started(patient)
     token, grant = grants.issue_link(intake, created_by_id=current_user.id)
+    _record(audit.ISSUE_LINK, intake)
     db.session.commit()
     url = url_for("intake_link.link_resume", token=token, _external=True)
     # The token exists in clear only in this response: it is shown once and never stored.
@@ -68,8 +88,9 @@ def send_link(patient_id: int):
 def open_kiosk(patient_id: int):
     patient = _open_patient(patient_id)
     _confirmed()
-    intake = operations.start_intake(patient, started_by_id=current_user.id)
+    intake = _started(patient)
     token = grants.issue_kiosk_grant(intake, created_by_id=current_user.id)
+    _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before their session ends below
     db.session.commit()
     # Hand-over: the staff session ends here; the tablet's session holds only this intake's grant.
     logout_user()
@@ -84,6 +105,7 @@ def revoke_link(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     _confirmed()
     revoked = grants.revoke_grants(intake, kind=LINK)
+    _record(audit.REVOKE, intake, "intake link revoked" if revoked else "no working link to revoke")
     db.session.commit()
     flash(
         "The intake link no longer works." if revoked else "There was no working link to revoke.", "success"
@@ -101,6 +123,7 @@ def cancel(patient_id: int, intake_id: int):
     except operations.IntakeClosed:
         flash("That intake was already submitted or cancelled.", "error")
         return redirect(url_for("patients.chart", patient_id=patient_id))
+    _record(audit.REVOKE, intake, "intake cancelled")
     db.session.commit()
     flash("Intake cancelled; its link and tablet session no longer work.", "success")
     return redirect(url_for("patients.chart", patient_id=patient_id))
@@ -111,6 +134,8 @@ def cancel(patient_id: int, intake_id: int):
 def show(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     patient = intake.patient
+    _record(audit.VIEW, intake)
+    db.session.commit()
     return render_template(
         "intake/show.html",
         patient=patient,
@@ -129,6 +154,7 @@ def mark_reviewed(patient_id: int, intake_id: int):
         flash("Only a submitted intake can be marked reviewed.", "error")
         return redirect(url_for("patients.chart", patient_id=patient_id))
     if operations.mark_reviewed(intake, current_user.id):
+        _record(audit.REVIEW, intake)
         db.session.commit()
         flash("Intake marked reviewed.", "success")
     else:

@@ -4,10 +4,14 @@ The body map posts one field per region, named ``<prefix>-<region code>``, holdi
 (not painful / not scored) or a whole number 0-10.
 """
 
+import re
+
 from intake.pain.figure import SCORE_FILLS, UNSCORED_FILL
 from intake.pain.regions import BACK_REGIONS, FRONT_REGIONS, REGION_BY_CODE, region_label
 
 SCORE_CHOICES = tuple(range(0, 11))
+#: ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+SCORE_TEXT = re.compile(r"[0-9]{1,2}")
 
 
 def field_name(prefix: str, code: str) -> str:
@@ -33,7 +37,7 @@ def parse_region_scores(formdata, prefix: str = "pain") -> tuple[dict[str, int],
         value = next((v for v in values if v != ""), "")
         if value == "":
             continue
-        if not value.isdigit() or not 0 <= int(value) <= 10:
+        if not SCORE_TEXT.fullmatch(value) or not 0 <= int(value) <= 10:
             errors[key] = f"{region_label(code)}: choose a whole number from 0 (no pain) to 10 (worst)."
             continue
         scores[code] = int(value)

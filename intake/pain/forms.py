@@ -58,5 +58,7 @@ class HistoryPeriodForm(FlaskForm):
             raise ValidationError("The first date cannot be in the future.")
 
     def validate_end(self, field):
+        if field.data is not None and field.data > clinic_today():
+            raise ValidationError("The last date cannot be in the future.")
         if field.data is not None and self.start.data is not None and field.data < self.start.data:
             raise ValidationError("The last date must be on or after the first date.")

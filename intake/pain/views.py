@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL
 from intake.clinic_time import clinic_zone
@@ -37,6 +39,15 @@ def _period(form: HistoryPeriodForm) -> tuple[Period, bool]:
     return Period(start, end), True
 
 
+def _record(action: str, patient: Patient, record_type: str, detail: str = "") -> None:
+    record_event(action, patient=patient, record_type=record_type, detail=detail)
+
+
+def _describe_period(form: HistoryPeriodForm, valid: bool) -> str:
+    args = _period_args(form, valid)
+    return f"{args.get('start', 'first score')} to {args.get('end', 'today')}"
+
+
 def _period_args(form: HistoryPeriodForm, valid: bool) -> dict:
     if not valid:
         return {}
@@ -51,6 +62,8 @@ def history(patient_id: int):
     patient = get_patient(patient_id)
     form = HistoryPeriodForm(request.args)
     period, valid = _period(form)
+    _record(audit.VIEW, patient, "pain_history", f"charts, {_describe_period(form, valid)}")
+    db.session.commit()
     pain_history = load_pain_history(patient.id, period)
     report = None
     if not pain_history.is_empty:
@@ -72,6 +85,8 @@ def table(patient_id: int):
     patient = get_patient(patient_id)
     form = HistoryPeriodForm(request.args)
     period, valid = _period(form)
+    _record(audit.VIEW, patient, "pain_history", f"table, {_describe_period(form, valid)}")
+    db.session.commit()
     pain_history = load_pain_history(patient.id, period)
     return render_template(
         "pain/table.html",
@@ -92,8 +107,11 @@ def export(patient_id: int):
         flash("Fix the dates to export the pain history.", "error")
         return redirect(url_for("pain.history", patient_id=patient.id, **request.args))
     filename = export_filename(patient.chart_number, form.start.data, form.end.data)
+    csv_text = pain_scores_csv(load_score_records(patient.id, period))
+    _record(audit.EXPORT, patient, "pain_history", f"CSV, {_describe_period(form, valid)}")
+    db.session.commit()
     return Response(
-        pain_scores_csv(load_score_records(patient.id, period)),
+        csv_text,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -113,11 +131,14 @@ def check_in(patient_id: int):
             operations.record_check_in(
                 patient.id, scores, recorded_at=form.recorded_at.data, recorded_by_id=current_user.id
             )
+            _record(audit.CREATE, patient, "pain_check_in", f"{len(scores)} regions scored")
             db.session.commit()
             flash(f"Saved {patient.spoken_name}'s check-in ({len(scores)} regions).", "success")
             return redirect(url_for("pain.history", patient_id=patient.id))
     else:
         form.recorded_at.data = utcnow().astimezone(clinic_zone()).replace(second=0, microsecond=0)
+        _record(audit.VIEW, patient, "pain_check_in", "check-in form")
+        db.session.commit()
     failed = request.method == "POST"
     return render_template(
         "pain/check_in.html",

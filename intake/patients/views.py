@@ -8,7 +8,7 @@ from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import STAFF
 from intake.extensions import db
-from intake.forms import ConfirmForm
+from intake.forms import ConfirmForm, requested_page
 from intake.patients import bp, operations
 from intake.patients.chart import sections_for
 from intake.patients.forms import PatientForm, PatientSearchForm
@@ -26,16 +26,16 @@ def get_patient(patient_id: int) -> Patient:
 def index():
     form = PatientSearchForm(request.args)
     show_archived = request.args.get("archived") == "1"
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     statement = db.select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
     if not show_archived:
         statement = statement.where(Patient.is_archived.is_(False))
-    query = form.q.data if form.validate() else ""
+    query = (form.q.data or "").strip() if form.validate() else ""
     condition = patient_search_filter(query)
     if condition is not None:
         statement = statement.where(condition)
     patients = db.paginate(
-        statement, page=max(page, 1), per_page=current_app.config["PATIENTS_PER_PAGE"], error_out=False
+        statement, page=page, per_page=current_app.config["PATIENTS_PER_PAGE"], error_out=False
     )
     return render_template(
         "patients/index.html", form=form, patients=patients, query=query, show_archived=show_archived

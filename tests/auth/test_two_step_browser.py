@@ -42,7 +42,7 @@ def test_practitioner_sets_up_2_step_sign_in_and_uses_it(page: Page, live_server
     page.screenshot(path="test-results/two-step-code-768.png", full_page=True)
     page.get_by_label("Code from your authenticator app, or a recovery code").fill(first_code)
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
     expect(page.get_by_text("You used a recovery code; 9 left.")).to_be_visible()
 
 

@@ -184,3 +184,10 @@ def test_patient_list_is_paginated(client, app, login, make_patient):
     assert "Family10" in page3 and "Family11" in page3
     assert client.get("/patients/?page=99").status_code == 200
     assert client.get("/patients/?page=abc").status_code == 200
+
+
+def test_empty_search_box_is_empty(client, login):
+    login("front_desk")
+    html = client.get("/patients/").get_data(as_text=True)
+    assert 'name="q" value=""' in html
+    assert "None" not in html

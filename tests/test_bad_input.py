@@ -1,0 +1,266 @@
+"""Bad input never breaks a page: junk in every field of every POST, junk in every query string,
+hostile sort and filter parameters, huge bodies. The answer is a clear message (400, 404, 413,
+422, a redirect back), never a 500 and never a stack trace."""
+
+import re
+
+import pytest
+
+from intake.auth.access import endpoint_access
+from intake.extensions import db
+from intake.patients.models import Patient
+from tests.conftest import sign_in
+from tests.fixtures.security import SESSION_ENDING, OtherPatientWorld, url_values
+
+#: What an attacker, a broken tablet or a copy-paste accident sends.
+JUNK_VALUES = (
+    "",
+    "   ",
+    "-1",
+    "2147483648",
+    "99999999999999999999999999999",
+    "²",
+    "1e309",
+    "NaN",
+    "' OR '1'='1' --",
+    "name; DROP TABLE patient; --",
+    "<script>alert(1)</script>",
+    "nul\x00byte",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30T25:61",
+    "x" * 5000,
+)
+JSON_JUNK = ("{not json", "[]", "null", '{"version": {"$gt": 1}, "visit_at": [1, 2], "points": "all"}')
+#: Query arguments the list, search, history and audit pages read.
+QUERY_NAMES = ("q", "page", "archived", "start", "end", "order", "sort", "chart_number", "user_id", "action")
+QUERY_NAMES += ("date_from", "date_to", "format", "fragment", "next")
+INJECTIONS = (
+    "name; DROP TABLE patient",
+    "last_name desc, (select 1)",
+    "1 OR 1=1",
+    "' UNION SELECT password_hash FROM user_account --",
+    "../../etc/passwd",
+    "id)); DELETE FROM audit_event; --",
+    "-1",
+    "99999999999999999999999",
+    "2026-13-45",
+    "9999-12-31",
+    "0000-00-00",
+    "<script>alert(1)</script>",
+)
+NAME_ATTRIBUTE = re.compile(r'\bname="([^"]+)"')
+
+
+def signed_in_clients(app, world: OtherPatientWorld) -> dict:
+    clients = {}
+    for role in ("practitioner", "admin", "front_desk"):
+        client = app.test_client()
+        assert sign_in(client, world.email(role)).status_code == 302
+        clients[role] = client
+    return clients
+
+
+def client_for(access, clients, anonymous):
+    """An allowed visitor: the practitioner who wrote B's notes when allowed, else admin, else front desk."""
+    if access == "public":
+        return anonymous
+    for role in ("practitioner", "admin", "front_desk"):
+        if role in access:
+            return clients[role]
+    raise AssertionError(f"no role may use {access}")
+
+
+def routes(app, world: OtherPatientWorld, method: str) -> list[tuple[str, str, object]]:
+    """(endpoint, url, declared access) of every route answering ``method``, session-ending ones last."""
+    values = url_values(world)
+    # Write to B's draft (a signed note only takes amendments).
+    drafts = {"visits.edit", "visits.autosave"}
+    found = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if method not in rule.methods or rule.endpoint == "static":
+                continue
+            args = {**values, "visit_id": world.b_draft_visit_id} if rule.endpoint in drafts else values
+            url = rule.build(args, append_unknown=False)[1]
+            found.append((rule.endpoint, url, endpoint_access(rule.endpoint)))
+    return sorted(found, key=lambda route: (route[0] in SESSION_ENDING, route[0]))
+
+
+def form_field_names(app, world, clients, anonymous) -> set[str]:
+    """Every input name on every page (so junk reaches every field, body-map rows and point rows too)."""
+    names = set()
+    link = f"/i/{world.a_link_token}"
+    pages = [url for _endpoint, url, _access in routes(app, world, "GET")]
+    pages += [
+        f"{link}/{step}" for step in ("contact", "complaint", "pain", "odi", "red_flags", "health", "consent")
+    ]
+    for url in pages:
+        for client in (*clients.values(), anonymous):
+            names.update(NAME_ATTRIBUTE.findall(client.get(url).get_data(as_text=True)))
+    names.discard("csrf_token")
+    return names
+
+
+def assert_handled(response, what: str) -> None:
+    body = response.get_data(as_text=True)
+    assert response.status_code < 500, f"{what}: answered {response.status_code}"
+    assert "Traceback" not in body and "sqlalchemy" not in body.lower(), what
+
+
+def test_junk_in_every_field_of_every_post_route_is_answered_without_an_error(app, other_patient_world):
+    world = other_patient_world
+    clients, anonymous = signed_in_clients(app, world), app.test_client()
+    names = form_field_names(app, world, clients, anonymous)
+    assert {"patient_report", "points-0-code", "pain_before-lower_back_l", "reason", "recorded_at"} <= names
+    for endpoint, url, access in routes(app, world, "POST"):
+        client = client_for(access, clients, anonymous)
+        for value in JUNK_VALUES:
+            response = client.post(url, data={name: value for name in names} | {"action": value})
+            assert_handled(response, f"POST {url} ({endpoint}) with every field {value[:30]!r}")
+        for body in JSON_JUNK:
+            response = client.post(url, data=body, content_type="application/json")
+            assert_handled(response, f"POST {url} ({endpoint}) with JSON {body!r}")
+
+
+def test_junk_in_every_query_argument_of_every_page_is_answered_without_an_error(app, other_patient_world):
+    world = other_patient_world
+    clients, anonymous = signed_in_clients(app, world), app.test_client()
+    for endpoint, url, access in routes(app, world, "GET"):
+        client = client_for(access, clients, anonymous)
+        for value in INJECTIONS:
+            response = client.get(url, query_string={name: value for name in QUERY_NAMES})
+            assert_handled(response, f"GET {url} ({endpoint}) with every argument {value!r}")
+
+
+@pytest.mark.parametrize(
+    ("url", "args", "message"),
+    [
+        ("/patients/", {"q": "'; DROP TABLE patient; --"}, None),
+        ("/patients/", {"page": "99999999999999999999999"}, None),
+        ("/patients/", {"page": "-5", "archived": "1 OR 1=1"}, None),
+        ("/audit/", {"order": "id desc; DELETE FROM audit_event"}, "Not a valid choice"),
+        ("/audit/", {"action": "login' OR '1'='1"}, "Not a valid choice"),
+        ("/audit/", {"user_id": "1 OR 1=1"}, "Not a valid choice"),
+        ("/audit/", {"chart_number": "C-1' OR '1'='1"}, "Enter a chart number like C-001001."),
+        ("/audit/", {"date_from": "2026-01-01; DROP TABLE x"}, "Not a valid date value."),
+        ("/audit/", {"page": "99999999999999999999999"}, None),
+        ("/audit/export.csv", {"order": "(select 1)"}, "Not a valid choice"),
+        ("/patients/{b}/pain/", {"start": "2025-01-01' OR 1=1"}, "Enter the first date as YYYY-MM-DD."),
+        ("/patients/{b}/pain/", {"end": "9999-12-31"}, "The last date cannot be in the future."),
+        ("/patients/{b}/pain/table", {"start": "0001-01-01", "end": "(select 1)"}, "Enter the last date"),
+        ("/patients/{b}/pain/export.csv", {"end": "9999-12-31"}, None),
+    ],
+)
+def test_sort_and_filter_parameters_are_whitelisted(app, client, other_patient_world, url, args, message):
+    world = other_patient_world
+    assert sign_in(client, world.email("admin")).status_code == 302
+    response = client.get(url.format(b=world.patient_b_id), query_string=args, follow_redirects=True)
+    assert response.status_code in (200, 422)
+    if message:
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/patients/{b}/visits/{draft}/autosave",
+        "/patients/{b}/visits/{draft}/edit",
+        "/patients/{b}/pain/check-in",
+        "/patients/{b}/edit",
+        "/i/{token}/complaint",
+    ],
+)
+def test_a_huge_body_gets_the_clear_413_page(app, other_patient_world, url):
+    world = other_patient_world
+    client = app.test_client()
+    assert sign_in(client, world.email("practitioner")).status_code == 302
+    url = url.format(b=world.patient_b_id, draft=world.b_draft_visit_id, token=world.a_link_token)
+    response = client.post(url, data={"patient_report": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
+    assert response.status_code == 413
+    assert "That was too large to send" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/patients/{b}/visits/abc",
+        "/patients/{b}/visits/-1",
+        "/patients/{b}/visits/99999999999",
+        "/patients/{b}/visits/1.5/edit",
+        "/patients/{b}/intakes/0x10",
+        "/patients/{b}/intakes/2147483648",
+        "/patients/{b}/pain/%00",
+        "/visits/protocols/99999999999999/archive",
+        "/i/not-a-token/contact",
+        "/i/{token}/no_such_step",
+    ],
+)
+def test_malformed_record_ids_and_unknown_steps_are_not_found(app, other_patient_world, path):
+    world = other_patient_world
+    client = app.test_client()
+    assert sign_in(client, world.email("practitioner")).status_code == 302
+    url = path.format(b=world.patient_b_id, token=world.a_link_token)
+    method = "POST" if url.endswith("/archive") else "GET"
+    assert client.open(url, method=method).status_code == 404
+
+
+# --- Each hole the junk found, pinned ----------------------------------------------------------------
+
+
+def test_a_superscript_digit_as_a_pain_score_is_refused_with_a_message(client, login, make_patient):
+    login("practitioner")
+    patient = make_patient()
+    response = client.post(
+        f"/patients/{patient.id}/pain/check-in",
+        data={"recorded_at": "2025-03-01T10:00", "pain-lower_back_l": "²"},
+    )
+    assert response.status_code == 422
+    assert "Lower back, left: choose a whole number from 0 (no pain) to 10 (worst)." in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_superscript_digit_as_a_note_version_is_refused_with_a_message(
+    client, login, make_patient, make_visit, note_form
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    response = client.post(
+        f"/patients/{visit.patient_id}/visits/{visit.id}/autosave", data=note_form(visit, version="²")
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["version"] == "This page is out of date: reload it."
+
+
+def test_a_nul_character_is_refused_with_a_clear_page_and_nothing_is_saved(app, client, login, make_patient):
+    login("front_desk")
+    patient = make_patient(first_name="Margaret")
+    form = {"first_name": "Mar\x00garet", "last_name": "Okafor", "date_of_birth": "1961-04-12"}
+    response = client.post(
+        f"/patients/{patient.id}/edit", data={**form, "phone": "780-555-0142", "province": "AB"}
+    )
+    assert response.status_code == 400
+    assert "Something in that request was not right" in response.get_data(as_text=True)
+    assert client.get("/patients/", query_string={"q": "Mar\x00"}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Patient, patient.id).first_name == "Margaret"
+
+
+def test_a_json_body_is_refused_as_not_a_form(client, login, make_patient, make_visit):
+    visit = make_visit(make_patient(), login("practitioner"))
+    response = client.post(
+        f"/patients/{visit.patient_id}/visits/{visit.id}/autosave",
+        json={"version": {"$gt": 1}, "points": "all"},
+    )
+    assert response.status_code == 415
+    assert "That was not sent as a form" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/patients/", "/audit/", "/patients/{b}/visits"])
+def test_a_page_number_past_any_list_is_an_empty_page(client, login, make_patient, url):
+    login("admin")
+    patient = make_patient()
+    for page in ("99999999999999999999999", "-3", "²", "1e9"):
+        response = client.get(url.format(b=patient.id), query_string={"page": page})
+        assert response.status_code == 200, page
