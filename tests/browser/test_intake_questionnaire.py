@@ -8,8 +8,7 @@ from playwright.sync_api import Page, expect
 from intake.intake import questionnaire as q
 from tests.conftest import PASSWORD
 
-# Screenshots to look at; INTAKE_SHOTS_DIR keeps them apart from other browser runs' clean-ups.
-SHOTS = os.path.join(os.environ.get("INTAKE_SHOTS_DIR", "test-results"), "intake")
+SHOTS = os.path.join("test-results", "intake")  # screenshots to look at
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
