@@ -59,8 +59,14 @@ def may_write(visit: Visit, user) -> bool:
     return user.role == PRACTITIONER and user.id == visit.practitioner_id
 
 
+class PatientArchived(Exception):
+    """An archived patient gets no new visit until staff restore the chart."""
+
+
 def start_visit(patient, practitioner) -> Visit:
     """Open a draft note for ``patient`` seen by ``practitioner`` now."""
+    if patient.is_archived:
+        raise PatientArchived()
     # The note records the visit to the minute, as the form shows it.
     visit_at = utcnow().replace(second=0, microsecond=0)
     visit = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=visit_at)

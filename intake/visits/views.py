@@ -79,7 +79,11 @@ def start(patient_id: int):
     patient = get_patient(patient_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    visit = operations.start_visit(patient, current_user)
+    try:
+        visit = operations.start_visit(patient, current_user)
+    except operations.PatientArchived:
+        flash(f"{patient.spoken_name}'s chart is archived; restore the patient before starting a visit note.", "error")
+        return redirect(url_for("patients.chart", patient_id=patient.id))
     _record(audit.CREATE, visit)
     db.session.commit()
     return redirect(url_for("visits.edit", patient_id=patient.id, visit_id=visit.id))

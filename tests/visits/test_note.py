@@ -259,3 +259,17 @@ def test_enter_in_a_field_saves_rather_than_applying_a_protocol(client, draft, m
     form = html[html.index('id="visit-note"') :]
     first_button = form[form.index("<button") : form.index("</button>")]
     assert 'value="save"' in first_button
+
+
+def test_archived_patient_gets_no_new_visit_note(client, app, login, make_patient):
+    from intake.extensions import db
+    from intake.visits.models import Visit
+
+    login("practitioner")
+    patient = make_patient(is_archived=True)
+    response = client.post(f"/patients/{patient.id}/visits")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/patients/{patient.id}"
+    assert "restore the patient before starting a visit note" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Visit.id))) == 0
