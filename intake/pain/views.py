@@ -56,15 +56,20 @@ def _period_args(form: HistoryPeriodForm, valid: bool) -> dict:
     }
 
 
-@bp.route("/")
-@roles_required(*CLINICAL)
-def history(patient_id: int):
+def _viewed_history(patient_id: int, screen: str):
+    """Read the period asked for, audit the view (committed before loading), and load the history."""
     patient = get_patient(patient_id)
     form = HistoryPeriodForm(request.args)
     period, valid = _period(form)
-    _record(audit.VIEW, patient, "pain_history", f"charts, {_describe_period(form, valid)}")
+    _record(audit.VIEW, patient, "pain_history", f"{screen}, {_describe_period(form, valid)}")
     db.session.commit()
-    pain_history = load_pain_history(patient.id, period)
+    return patient, form, period, valid, load_pain_history(patient.id, period)
+
+
+@bp.route("/")
+@roles_required(*CLINICAL)
+def history(patient_id: int):
+    patient, form, period, valid, pain_history = _viewed_history(patient_id, "charts")
     report = None
     if not pain_history.is_empty:
         axis_end = min(period.end, utcnow()) if period.end else None
@@ -82,12 +87,7 @@ def history(patient_id: int):
 @bp.route("/table")
 @roles_required(*CLINICAL)
 def table(patient_id: int):
-    patient = get_patient(patient_id)
-    form = HistoryPeriodForm(request.args)
-    period, valid = _period(form)
-    _record(audit.VIEW, patient, "pain_history", f"table, {_describe_period(form, valid)}")
-    db.session.commit()
-    pain_history = load_pain_history(patient.id, period)
+    patient, form, _, valid, pain_history = _viewed_history(patient_id, "table")
     return render_template(
         "pain/table.html",
         patient=patient,
