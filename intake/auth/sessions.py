@@ -9,7 +9,7 @@ sessions" invalidates every copy of it. There is no "remember me".
 
 import time
 
-from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from intake.audit.models import SESSION_EXPIRED
@@ -42,8 +42,13 @@ def end_session() -> None:
 
 
 def seconds_left(now: float | None = None) -> int:
-    """Return how many seconds this session has before it times out (0 when it has)."""
-    now = time.time() if now is None else now
+    """Return how many seconds this session has before it times out (0 when it has).
+
+    Measured from the moment this request's activity was counted, so a slow request does not
+    report less time than the clocks it just set.
+    """
+    if now is None:
+        now = g.get("session_checked_at") or time.time()
     config = current_app.config
     idle_end = session.get(LAST_SEEN, 0) + config["SESSION_IDLE_TIMEOUT"]
     absolute_end = session.get(SIGNED_IN_AT, 0) + config["SESSION_ABSOLUTE_TIMEOUT"]
@@ -79,6 +84,7 @@ def enforce_session_limits():
     if request.endpoint == "static" or "_user_id" not in session:
         return None
     now = time.time()
+    g.session_checked_at = now
     reason = _expiry_reason(now)
     if reason is None:
         if request.endpoint not in STATUS_ENDPOINTS:
