@@ -3,26 +3,20 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     RadioField,
-    SelectField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from intake.intake import questionnaire as q
 from intake.intake.signature import signature_problem
-from intake.patients.forms import PROVINCES, valid_phone, valid_postal_code
+from intake.patients.forms import ContactDetailsFields, max_length, valid_phone
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
 ANSWER_YES_OR_NO = "Answer yes or no."
-
-
-def _max(n: int, label: str):
-    return Length(max=n, message=f"{label} must be at most {n} characters.")
 
 
 def yes_no(question: str) -> RadioField:
@@ -67,38 +61,19 @@ class StepForm(FlaskForm):
         return values
 
 
-class ContactForm(StepForm):
-    phone = TelField(
-        "Phone", validators=[DataRequired("Enter a phone number."), _max(30, "Phone"), valid_phone]
-    )
-    email = EmailField(
-        "Email (optional)",
-        validators=[
-            Optional(),
-            _max(254, "Email"),
-            Email("Enter a valid email address, like name@example.com."),
-        ],
-    )
-    address_line = StringField(
-        "Street address (optional)", validators=[Optional(), _max(200, "Street address")]
-    )
-    city = StringField("City (optional)", validators=[Optional(), _max(80, "City")])
-    province = SelectField("Province", choices=PROVINCES, default="AB")
-    postal_code = StringField(
-        "Postal code (optional)", validators=[Optional(), _max(7, "Postal code"), valid_postal_code]
-    )
+class ContactForm(ContactDetailsFields, StepForm):
     emergency_contact_name = StringField(
         "Emergency contact name",
-        validators=[DataRequired("Enter someone we can call in an emergency."), _max(120, "Name")],
+        validators=[DataRequired("Enter someone we can call in an emergency."), max_length(120, "Name")],
     )
     emergency_contact_relationship = StringField(
-        "Relationship to you (optional)", validators=[Optional(), _max(60, "Relationship")]
+        "Relationship to you (optional)", validators=[Optional(), max_length(60, "Relationship")]
     )
     emergency_contact_phone = TelField(
         "Emergency contact phone",
         validators=[
             DataRequired("Enter your emergency contact's phone number."),
-            _max(30, "Phone"),
+            max_length(30, "Phone"),
             valid_phone,
         ],
     )
@@ -109,14 +84,14 @@ class ComplaintForm(StepForm):
 
     reason = TextAreaField(
         "What brings you in?",
-        validators=[DataRequired("Tell us briefly why you are coming."), _max(2000, "Your answer")],
+        validators=[DataRequired("Tell us briefly why you are coming."), max_length(2000, "Your answer")],
     )
     goals = TextAreaField(
         "What would you like to be able to do again? (optional)",
-        validators=[Optional(), _max(2000, "Your answer")],
+        validators=[Optional(), max_length(2000, "Your answer")],
     )
     onset_description = TextAreaField(
-        "How did it start? (optional)", validators=[Optional(), _max(2000, "Your answer")]
+        "How did it start? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
     )
     started = RadioField(
         "When did it start?", choices=q.STARTED_CHOICES, validators=[InputRequired("Choose when it started.")]
@@ -127,14 +102,14 @@ class ComplaintForm(StepForm):
         validators=[InputRequired("Choose constant or comes and goes.")],
     )
     worse = TextAreaField(
-        "What makes it worse? (optional)", validators=[Optional(), _max(2000, "Your answer")]
+        "What makes it worse? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
     )
     better = TextAreaField(
-        "What makes it better? (optional)", validators=[Optional(), _max(2000, "Your answer")]
+        "What makes it better? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
     )
     previous_treatment = TextAreaField(
         "What treatment have you had for it so far? (optional)",
-        validators=[Optional(), _max(2000, "Your answer")],
+        validators=[Optional(), max_length(2000, "Your answer")],
     )
     previous_acupuncture = yes_no("Have you had acupuncture before?")
     previous_massage = yes_no("Have you had massage therapy before?")
@@ -216,17 +191,20 @@ RedFlagsForm = _red_flags_form()
 class HealthFormBase(StepForm):
     conditions = TextAreaField(
         "Other health conditions (optional)",
-        validators=[Optional(), _max(2000, "Your answer")],
+        validators=[Optional(), max_length(2000, "Your answer")],
     )
     medications = TextAreaField(
-        "Medicines and supplements you take (optional)", validators=[Optional(), _max(2000, "Your answer")]
+        "Medicines and supplements you take (optional)",
+        validators=[Optional(), max_length(2000, "Your answer")],
     )
     anticoagulant = yes_no(
         "Do you take a blood thinner (anticoagulant), such as warfarin, apixaban or rivaroxaban?"
     )
-    anticoagulant_name = StringField("Which blood thinner?", validators=[Optional(), _max(120, "The name")])
+    anticoagulant_name = StringField(
+        "Which blood thinner?", validators=[Optional(), max_length(120, "The name")]
+    )
     allergy_other = StringField(
-        "Other allergies (optional)", validators=[Optional(), _max(300, "Your answer")]
+        "Other allergies (optional)", validators=[Optional(), max_length(300, "Your answer")]
     )
     pregnant = RadioField(
         "Are you pregnant, or could you be?",
@@ -302,7 +280,7 @@ def _health_form() -> type[HealthFormBase]:
     for precaution in q.DETAILED_PRECAUTIONS:
         fields[precaution.key] = yes_no(precaution.question)
         fields[f"{precaution.key}_detail"] = StringField(
-            detail_labels[precaution.key], validators=[Optional(), _max(300, "Your answer")]
+            detail_labels[precaution.key], validators=[Optional(), max_length(300, "Your answer")]
         )
     fields["yes_no_fields"] = (
         "anticoagulant",
@@ -326,11 +304,12 @@ class ConsentForm(FlaskForm):
     )
     full_name = StringField(
         "Your full name",
-        validators=[DataRequired("Type your full name."), _max(160, "Your name")],
+        validators=[DataRequired("Type your full name."), max_length(160, "Your name")],
     )
     signature_path = HiddenField("Drawn signature")
     signature_typed = StringField(
-        "Or type your name as your signature", validators=[Optional(), _max(160, "Your typed signature")]
+        "Or type your name as your signature",
+        validators=[Optional(), max_length(160, "Your typed signature")],
     )
 
     def validate_signature_path(self, field):

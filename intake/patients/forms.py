@@ -66,61 +66,68 @@ def valid_postal_code(form, field):
         raise ValidationError("Enter a Canadian postal code, like T5K 2J1.")
 
 
-def _max(n: int, label: str):
+def max_length(n: int, label: str):
+    """A length limit whose message names the field."""
     return Length(max=n, message=f"{label} must be at most {n} characters.")
 
 
-class PatientForm(FlaskForm):
+class ContactDetailsFields:
+    """How to reach a patient: on the staff's patient form and the patient's own intake."""
+
+    phone = TelField(
+        "Phone", validators=[DataRequired("Enter a phone number."), max_length(30, "Phone"), valid_phone]
+    )
+    email = EmailField(
+        "Email (optional)",
+        validators=[
+            Optional(),
+            max_length(254, "Email"),
+            Email("Enter a valid email address, like name@example.com."),
+        ],
+    )
+    address_line = StringField(
+        "Street address (optional)", validators=[Optional(), max_length(200, "Street address")]
+    )
+    city = StringField("City (optional)", validators=[Optional(), max_length(80, "City")])
+    province = SelectField("Province", choices=PROVINCES, default="AB")
+    postal_code = StringField(
+        "Postal code (optional)", validators=[Optional(), max_length(7, "Postal code"), valid_postal_code]
+    )
+
+
+class PatientForm(ContactDetailsFields, FlaskForm):
     first_name = StringField(
-        "First name", validators=[DataRequired("Enter the first name."), _max(80, "First name")]
+        "First name", validators=[DataRequired("Enter the first name."), max_length(80, "First name")]
     )
     last_name = StringField(
-        "Last name", validators=[DataRequired("Enter the last name."), _max(80, "Last name")]
+        "Last name", validators=[DataRequired("Enter the last name."), max_length(80, "Last name")]
     )
     preferred_name = StringField(
-        "Preferred name (optional)", validators=[Optional(), _max(80, "Preferred name")]
+        "Preferred name (optional)", validators=[Optional(), max_length(80, "Preferred name")]
     )
     date_of_birth = DateField(
         "Date of birth",
         validators=[DataRequired("Enter the date of birth as YYYY-MM-DD."), valid_birth_date],
     )
     sex_at_birth = SelectField("Sex at birth (optional)", choices=SEX_AT_BIRTH_CHOICES, default="")
-    gender = StringField("Gender (optional)", validators=[Optional(), _max(60, "Gender")])
-    phone = TelField(
-        "Phone", validators=[DataRequired("Enter a phone number."), _max(30, "Phone"), valid_phone]
-    )
-    email = EmailField(
-        "Email (optional)",
-        validators=[
-            Optional(),
-            _max(254, "Email"),
-            Email("Enter a valid email address, like name@example.com."),
-        ],
-    )
-    address_line = StringField(
-        "Street address (optional)", validators=[Optional(), _max(200, "Street address")]
-    )
-    city = StringField("City (optional)", validators=[Optional(), _max(80, "City")])
-    province = SelectField("Province", choices=PROVINCES, default="AB")
-    postal_code = StringField(
-        "Postal code (optional)", validators=[Optional(), _max(7, "Postal code"), valid_postal_code]
-    )
+    gender = StringField("Gender (optional)", validators=[Optional(), max_length(60, "Gender")])
     personal_health_number = StringField(
         "Alberta personal health number (optional, 9 digits)",
-        validators=[Optional(), _max(11, "Personal health number"), valid_phn],
+        validators=[Optional(), max_length(11, "Personal health number"), valid_phn],
     )
     emergency_contact_name = StringField(
-        "Emergency contact name (optional)", validators=[Optional(), _max(120, "Emergency contact name")]
+        "Emergency contact name (optional)",
+        validators=[Optional(), max_length(120, "Emergency contact name")],
     )
     emergency_contact_relationship = StringField(
-        "Relationship (optional)", validators=[Optional(), _max(60, "Relationship")]
+        "Relationship (optional)", validators=[Optional(), max_length(60, "Relationship")]
     )
     emergency_contact_phone = TelField(
         "Emergency contact phone (optional)",
-        validators=[Optional(), _max(30, "Emergency contact phone"), valid_phone],
+        validators=[Optional(), max_length(30, "Emergency contact phone"), valid_phone],
     )
     staff_notes = TextAreaField(
-        "Notes for staff (optional)", validators=[Optional(), _max(4000, "Notes for staff")]
+        "Notes for staff (optional)", validators=[Optional(), max_length(4000, "Notes for staff")]
     )
     submit = SubmitField("Save patient")
 
@@ -138,5 +145,6 @@ class PatientSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search by name, phone, date of birth or chart number", validators=[Optional(), _max(100, "Search")]
+        "Search by name, phone, date of birth or chart number",
+        validators=[Optional(), max_length(100, "Search")],
     )
