@@ -54,19 +54,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from intake import health
+    from intake import healthcheck
     from intake.audit import bp as audit_bp
     from intake.auth import bp as auth_bp
     from intake.home import bp as home_bp
-    from intake.intake import bp as intake_bp
-    from intake.intake import link_bp as intake_link_bp
     from intake.pain import bp as pain_bp
     from intake.patients import bp as patients_bp
+    from intake.questionnaire import bp as intake_bp
+    from intake.questionnaire import link_bp as intake_link_bp
     from intake.staff import bp as staff_bp
     from intake.visits import bp as visits_bp
 
     blueprints = (
-        health.bp, auth_bp, home_bp, staff_bp, patients_bp, intake_bp, intake_link_bp, pain_bp, visits_bp, audit_bp,
+        healthcheck.bp, auth_bp, home_bp, staff_bp, patients_bp, intake_bp, intake_link_bp, pain_bp, visits_bp, audit_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

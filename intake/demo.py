@@ -13,11 +13,11 @@ from intake.auth.models import User
 from intake.auth.roles import ADMIN, FRONT_DESK, PRACTITIONER
 from intake.clinic_time import clinic_today, clinic_zone
 from intake.extensions import db
-from intake.intake import operations as intake_operations
-from intake.intake import questionnaire as q
 from intake.pain.models import PainScore
 from intake.pain.operations import record_check_in
 from intake.patients.operations import create_patient
+from intake.questionnaire import operations as intake_operations
+from intake.questionnaire import steps as q
 from intake.staff.operations import create_user
 from intake.visits import operations as visit_operations
 from intake.visits.note import effective_note, read_note

@@ -2,7 +2,7 @@
 
 import intake.audit.models  # noqa: F401
 import intake.auth.models  # noqa: F401
-import intake.intake.models  # noqa: F401
 import intake.pain.models  # noqa: F401
 import intake.patients.models  # noqa: F401
+import intake.questionnaire.models  # noqa: F401
 import intake.visits.models  # noqa: F401

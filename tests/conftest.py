@@ -16,7 +16,7 @@ from intake.extensions import db
 
 # Each feature keeps its own factories in tests/fixtures/<feature>.py.
 pytest_plugins = [
-    "tests.fixtures.intake",
+    "tests.fixtures.questionnaire",
     "tests.fixtures.pain",
     "tests.fixtures.visits",
     "tests.fixtures.audit",

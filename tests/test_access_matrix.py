@@ -20,7 +20,7 @@ from intake.auth.access import endpoint_access
 from intake.auth.models import User
 from intake.auth.roles import CLINICAL
 from intake.extensions import db
-from intake.intake.questionnaire_views import KIOSK_SESSION_KEY
+from intake.questionnaire.patient_views import KIOSK_SESSION_KEY
 from tests.conftest import sign_in
 from tests.fixtures.security import (
     CLINICAL_CANARY,

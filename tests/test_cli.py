@@ -2,8 +2,8 @@
 
 from intake.auth.models import User
 from intake.extensions import db
-from intake.intake.models import Intake
 from intake.patients.models import Patient
+from intake.questionnaire.models import Intake
 from tests.conftest import sign_in
 
 

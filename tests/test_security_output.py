@@ -132,7 +132,7 @@ def assert_escaped(html: str, where: str) -> None:
 
 def fill_intake_with_payloads(app, client, patient) -> None:
     """As the patient, answer every free-text question with the payload and submit."""
-    from tests.intake.answers import fill_every_step, start_link
+    from tests.questionnaire.answers import fill_every_step, start_link
 
     link = start_link(client, patient)
     phone = app.test_client()
@@ -179,7 +179,7 @@ def test_payloads_in_every_intake_answer_and_note_field_come_back_escaped(
     visit = make_visit(patient, practitioner)
     write_note_with_payloads(client, visit, note_form)
     with app.app_context():
-        from intake.intake.models import Intake
+        from intake.questionnaire.models import Intake
 
         intake_id = db.session.scalar(db.select(Intake.id).where(Intake.patient_id == patient.id))
     base = f"/patients/{patient.id}"

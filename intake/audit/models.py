@@ -82,7 +82,7 @@ ACTIONS = tuple(ACTION_LABELS)
 
 #: The role recorded when the patient acts through an intake link or a clinic tablet (no staff account).
 PATIENT_ROLE = "patient"  # the same word as intake.auth.roles.PATIENT_ACTOR (not imported: auth imports audit)
-#: The name recorded for the patient, by how they reached their intake (see intake.intake.models LINK, KIOSK).
+#: The name recorded for the patient, by how they reached their intake (see intake.questionnaire.models LINK, KIOSK).
 PATIENT_ACTOR_NAMES = {"link": "Patient (intake link)", "kiosk": "Patient (clinic tablet)"}
 
 #: previous_hash of the first event.

@@ -13,4 +13,4 @@ def register_body_map_globals(state):
     state.app.jinja_env.globals.update(body_map_template_context())
 
 
-from intake.pain import chart_section, views  # noqa: E402,F401
+from intake.pain import chart, views  # noqa: E402,F401

@@ -11,10 +11,10 @@ from statistics import fmean
 
 from intake.auth.models import User
 from intake.extensions import db
-from intake.intake.models import Intake
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, CONTEXT_LABELS, INTAKE, PainScore
 from intake.pain.progress import Change, odi_change, pain_change
 from intake.pain.regions import REGION_BY_CODE, REGIONS, Region
+from intake.questionnaire.models import Intake
 
 #: Scores that say how the patient is doing coming in: the trend, baseline and latest use these.
 #: After-treatment scores show the immediate effect of a treatment instead.

@@ -6,8 +6,8 @@ from datetime import datetime
 from markupsafe import Markup
 
 from intake.clinic_time import format_datetime
-from intake.pain.charts import ChartPoint, LineChart, Sparkline, TimeAxis, line_chart, nice_maximum, sparkline
 from intake.pain.figure import shaded_body_map
+from intake.pain.graphs import ChartPoint, LineChart, Sparkline, TimeAxis, line_chart, nice_maximum, sparkline
 from intake.pain.history import ARRIVAL_CONTEXTS, PainHistory, RegionHistory
 from intake.pain.models import INTAKE
 from intake.pain.progress import ODI_MEANINGFUL_POINTS, pain_meaningful_drop

@@ -7,7 +7,7 @@ pregnancy lives here and nowhere else.
 
 from dataclasses import dataclass
 
-from intake.intake.alerts import patient_alerts
+from intake.questionnaire.alerts import patient_alerts
 
 PACEMAKER = "pacemaker"
 FIRST_TRIMESTER = "pregnancy_first_trimester"

@@ -9,11 +9,11 @@ import pytest
 from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.extensions import db
-from intake.intake import questionnaire as q
-from intake.intake.models import Intake
 from intake.patients.models import Patient
+from intake.questionnaire import steps as q
+from intake.questionnaire.models import Intake
 from intake.visits.models import Amendment, PointProtocol, Visit
-from tests.intake.answers import fill_every_step, start_link, step_data
+from tests.questionnaire.answers import fill_every_step, start_link, step_data
 
 
 def only(events, **expected):

@@ -5,7 +5,7 @@ import os
 
 from playwright.sync_api import Page, expect
 
-from intake.intake import questionnaire as q
+from intake.questionnaire import steps as q
 from tests.conftest import PASSWORD
 
 SHOTS = os.path.join("test-results", "intake")  # screenshots to look at
@@ -145,8 +145,8 @@ def test_patient_fills_the_intake_on_a_tablet(page: Page, live_server, make_user
 
 def test_questionnaire_fits_a_phone_screen(page: Page, live_server, app, make_patient):
     from intake.extensions import db
-    from intake.intake import grants, operations
     from intake.patients.models import Patient
+    from intake.questionnaire import grants, operations
 
     patient = make_patient()
     with app.app_context():
@@ -172,7 +172,7 @@ def test_questionnaire_fits_a_phone_screen(page: Page, live_server, app, make_pa
 def test_tablet_handed_to_the_patient_locks_after_submitting(
     page: Page, live_server, make_user, make_patient
 ):
-    from tests.intake.answers import step_data
+    from tests.questionnaire.answers import step_data
 
     desk = make_user(role="front_desk")
     patient = make_patient(last_name="Kioskpatient")

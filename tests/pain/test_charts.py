@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from intake.pain.charts import ChartPoint, TimeAxis, line_chart
+from intake.pain.graphs import ChartPoint, TimeAxis, line_chart
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT
 
 START = datetime(2025, 1, 6, 17, 0, tzinfo=UTC)

@@ -1,0 +1,322 @@
+"""One form per questionnaire step; each turns saved answers into form data and back."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+
+from intake.patients.forms import ContactDetailsFields, max_length, valid_phone
+from intake.questionnaire import steps as q
+from intake.questionnaire.signature import signature_problem
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
+ANSWER_YES_OR_NO = "Answer yes or no."
+
+
+def yes_no(question: str) -> RadioField:
+    return RadioField(question, choices=q.YES_NO, validators=[InputRequired(ANSWER_YES_OR_NO)])
+
+
+def _to_radio(value) -> str | None:
+    """Stored True/False → the form's "yes"/"no" (None stays unanswered)."""
+    if value is None:
+        return None
+    return "yes" if value else "no"
+
+
+def _text(field) -> str:
+    return (field.data or "").strip()
+
+
+class StepForm(FlaskForm):
+    """A questionnaire step: ``from_answers`` fills it, ``answers`` reads it back for storage."""
+
+    #: Yes/no radio fields stored as booleans.
+    yes_no_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = dict(saved)
+        for name in cls.yes_no_fields:
+            data[name] = _to_radio(saved.get(name))
+        return cls(data=data, **kwargs)
+
+    def answers(self) -> dict:
+        values = {}
+        for name, field in self._fields.items():
+            if name == "csrf_token":
+                continue
+            if name in self.yes_no_fields:
+                values[name] = field.data == "yes"
+            elif isinstance(field.data, str):
+                values[name] = field.data.strip()
+            else:
+                values[name] = field.data
+        return values
+
+
+class ContactForm(ContactDetailsFields, StepForm):
+    emergency_contact_name = StringField(
+        "Emergency contact name",
+        validators=[DataRequired("Enter someone we can call in an emergency."), max_length(120, "Name")],
+    )
+    emergency_contact_relationship = StringField(
+        "Relationship to you (optional)", validators=[Optional(), max_length(60, "Relationship")]
+    )
+    emergency_contact_phone = TelField(
+        "Emergency contact phone",
+        validators=[
+            DataRequired("Enter your emergency contact's phone number."),
+            max_length(30, "Phone"),
+            valid_phone,
+        ],
+    )
+
+
+class ComplaintForm(StepForm):
+    yes_no_fields = ("previous_acupuncture", "previous_massage")
+
+    reason = TextAreaField(
+        "What brings you in?",
+        validators=[DataRequired("Tell us briefly why you are coming."), max_length(2000, "Your answer")],
+    )
+    goals = TextAreaField(
+        "What would you like to be able to do again? (optional)",
+        validators=[Optional(), max_length(2000, "Your answer")],
+    )
+    onset_description = TextAreaField(
+        "How did it start? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
+    )
+    started = RadioField(
+        "When did it start?", choices=q.STARTED_CHOICES, validators=[InputRequired("Choose when it started.")]
+    )
+    pattern = RadioField(
+        "Is it constant, or does it come and go?",
+        choices=q.PATTERN_CHOICES,
+        validators=[InputRequired("Choose constant or comes and goes.")],
+    )
+    worse = TextAreaField(
+        "What makes it worse? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
+    )
+    better = TextAreaField(
+        "What makes it better? (optional)", validators=[Optional(), max_length(2000, "Your answer")]
+    )
+    previous_treatment = TextAreaField(
+        "What treatment have you had for it so far? (optional)",
+        validators=[Optional(), max_length(2000, "Your answer")],
+    )
+    previous_acupuncture = yes_no("Have you had acupuncture before?")
+    previous_massage = yes_no("Have you had massage therapy before?")
+
+
+def _score(label: str, message: str) -> RadioField:
+    return RadioField(label, choices=SCORE_CHOICES, validators=[InputRequired(message)])
+
+
+class PainForm(StepForm):
+    """Worst, least and average pain over the last week; the body map is read beside it."""
+
+    worst = _score("Your worst pain in the last week", "Choose your worst pain, 0 to 10.")
+    least = _score("Your least pain in the last week", "Choose your least pain, 0 to 10.")
+    average = _score("Your average pain in the last week", "Choose your average pain, 0 to 10.")
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = {
+            name: str(saved[name]) for name in ("worst", "least", "average") if saved.get(name) is not None
+        }
+        return cls(data=data, **kwargs)
+
+    def answers(self) -> dict:
+        return {name: int(self[name].data) for name in ("worst", "least", "average")}
+
+    def validate_least(self, field):
+        if field.data and self.worst.data and int(field.data) > int(self.worst.data):
+            raise ValidationError("Your least pain cannot be more than your worst pain.")
+
+    def validate_average(self, field):
+        if not (field.data and self.worst.data and self.least.data):
+            return
+        if not int(self.least.data) <= int(field.data) <= int(self.worst.data):
+            raise ValidationError("Your average pain should be between your least and your worst pain.")
+
+
+SKIP = "skip"
+
+
+class OdiFormBase(StepForm):
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = {key: (SKIP if value is None else str(value)) for key, value in saved.items()}
+        return cls(data=data, **kwargs)
+
+    def answers(self) -> dict:
+        """Return {section: 0-5 or None when skipped}."""
+        values = {}
+        for key in q.ODI_SECTION_KEYS:
+            value = self[key].data
+            values[key] = int(value) if value and value != SKIP else None
+        return values
+
+
+def _odi_form() -> type[OdiFormBase]:
+    fields = {}
+    for number, section in enumerate(q.ODI_SECTIONS, start=1):
+        choices = [(str(score), text) for score, text in enumerate(section.statements)]
+        choices.append((SKIP, "Skip this section"))
+        fields[section.key] = RadioField(
+            f"Section {number}: {section.title}", choices=choices, validators=[Optional()]
+        )
+    return type("OdiForm", (OdiFormBase,), fields)
+
+
+OdiForm = _odi_form()
+
+
+def _red_flags_form() -> type[StepForm]:
+    fields = {flag.key: yes_no(flag.question) for flag in q.RED_FLAGS_ASKED}
+    fields["yes_no_fields"] = q.RED_FLAG_KEYS
+    return type("RedFlagsForm", (StepForm,), fields)
+
+
+RedFlagsForm = _red_flags_form()
+
+
+class HealthFormBase(StepForm):
+    conditions = TextAreaField(
+        "Other health conditions (optional)",
+        validators=[Optional(), max_length(2000, "Your answer")],
+    )
+    medications = TextAreaField(
+        "Medicines and supplements you take (optional)",
+        validators=[Optional(), max_length(2000, "Your answer")],
+    )
+    anticoagulant = yes_no(
+        "Do you take a blood thinner (anticoagulant), such as warfarin, apixaban or rivaroxaban?"
+    )
+    anticoagulant_name = StringField(
+        "Which blood thinner?", validators=[Optional(), max_length(120, "The name")]
+    )
+    allergy_other = StringField(
+        "Other allergies (optional)", validators=[Optional(), max_length(300, "Your answer")]
+    )
+    pregnant = RadioField(
+        "Are you pregnant, or could you be?",
+        choices=q.PREGNANCY_CHOICES,
+        validators=[InputRequired("Answer no, yes or possibly.")],
+    )
+    trimester = RadioField("How far along are you?", choices=q.TRIMESTER_CHOICES, validators=[Optional()])
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = dict(saved)
+        for name in cls.yes_no_fields:
+            data[name] = _to_radio(saved.get(name))
+        data["trimester"] = saved.get("trimester") or None
+        return cls(data=data, **kwargs)
+
+    def answers(self) -> dict:
+        values = super().answers()
+        values["trimester"] = self.trimester.data or ""
+        return values
+
+    def validate(self, extra_validators=None):
+        # Follow-up questions depend on another answer; Optional() would skip a field-level check
+        # when the follow-up is empty, so the combinations are checked here.
+        valid = super().validate(extra_validators)
+        for field, message in self.combination_problems():
+            if not field.errors:
+                field.errors.append(message)
+            valid = False
+        return valid
+
+    def combination_problems(self) -> list:
+        """Return (field, message) for each follow-up answer that does not fit its question."""
+        problems = []
+        if self.pregnant.data == "yes" and not self.trimester.data:
+            problems.append((self.trimester, "Choose how far along you are (or “Not sure”)."))
+        if self.trimester.data and self.pregnant.data != "yes":
+            problems.append(
+                (self.trimester, "Choose a trimester only if you answered yes to being pregnant.")
+            )
+        follow_ups = [
+            (
+                "anticoagulant",
+                "anticoagulant_name",
+                "Enter the name of your blood thinner.",
+                "a blood thinner",
+            )
+        ]
+        follow_ups += [
+            (p.key, f"{p.key}_detail", f"Tell us about the {label}.", f"the {label}")
+            for p, label in zip(q.DETAILED_PRECAUTIONS, ("skin condition", "surgery"), strict=True)
+        ]
+        for question, detail, missing, what in follow_ups:
+            answered_yes = self[question].data == "yes"
+            text = _text(self[detail])
+            if answered_yes and not text:
+                problems.append((self[detail], missing))
+            if text and not answered_yes:
+                problems.append((self[detail], f"Describe {what} only if you answered yes."))
+        return problems
+
+
+def _health_form() -> type[HealthFormBase]:
+    fields = {}
+    for key, label, _alert in q.ALLERGIES:
+        fields[key] = BooleanField(label)
+    for precaution in q.PRECAUTIONS_ASKED:
+        fields[precaution.key] = yes_no(precaution.question)
+    detail_labels = {
+        "skin_condition": "Which skin condition, and where?",
+        "recent_surgery": "What surgery, and when?",
+    }
+    for precaution in q.DETAILED_PRECAUTIONS:
+        fields[precaution.key] = yes_no(precaution.question)
+        fields[f"{precaution.key}_detail"] = StringField(
+            detail_labels[precaution.key], validators=[Optional(), max_length(300, "Your answer")]
+        )
+    fields["yes_no_fields"] = (
+        "anticoagulant",
+        *q.PRECAUTION_KEYS,
+        *(p.key for p in q.DETAILED_PRECAUTIONS),
+    )
+    return type("HealthForm", (HealthFormBase,), fields)
+
+
+HealthForm = _health_form()
+
+
+class ConsentForm(FlaskForm):
+    agree = BooleanField(
+        "I have read the consent above and agree to treatment",
+        validators=[DataRequired("Tick the box to give your consent, or talk to the clinic first.")],
+    )
+    privacy_acknowledged = BooleanField(
+        "I have read how the clinic protects my information",
+        validators=[DataRequired("Tick the box to confirm you have read the privacy notice.")],
+    )
+    full_name = StringField(
+        "Your full name",
+        validators=[DataRequired("Type your full name."), max_length(160, "Your name")],
+    )
+    signature_path = HiddenField("Drawn signature")
+    signature_typed = StringField(
+        "Or type your name as your signature",
+        validators=[Optional(), max_length(160, "Your typed signature")],
+    )
+
+    def validate_signature_path(self, field):
+        path = (field.data or "").strip()
+        if path:
+            problem = signature_problem(path)
+            if problem:
+                raise ValidationError(problem)
+        elif not _text(self.signature_typed):
+            raise ValidationError("Sign in the box, or type your name as your signature.")

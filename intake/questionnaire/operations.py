@@ -1,0 +1,171 @@
+"""The life of an intake: start, save each step, consent, submit, review, cancel.
+
+A submitted intake is never changed (only its review stamp is added); new information is a new intake.
+Every function adds to the session; the caller commits once.
+"""
+
+from intake.database import utcnow
+from intake.extensions import db
+from intake.pain.operations import record_scores
+from intake.patients.models import Patient
+from intake.patients.operations import apply_demographics
+from intake.questionnaire import grants
+from intake.questionnaire import steps as q
+from intake.questionnaire.models import IN_PROGRESS, REVOKED, SUBMITTED, Intake
+
+
+class IntakeClosed(Exception):
+    """The intake was submitted or cancelled; its answers can no longer change."""
+
+
+class IntakeIncomplete(Exception):
+    """Some steps are not saved yet."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(f"steps not saved yet: {', '.join(missing)}")
+        self.missing = missing
+
+
+def in_progress_intake(patient_id: int) -> Intake | None:
+    """Return the patient's intake that is still being filled, if any."""
+    return db.session.scalar(
+        db.select(Intake)
+        .where(Intake.patient_id == patient_id, Intake.status == IN_PROGRESS)
+        .order_by(Intake.created_at.desc(), Intake.id.desc())
+        .limit(1)
+    )
+
+
+def start_intake(patient: Patient, *, started_by_id: int | None = None) -> Intake:
+    """Return the patient's intake in progress, or start a new one."""
+    intake = in_progress_intake(patient.id)
+    if intake is None:
+        intake = Intake(patient_id=patient.id, status=IN_PROGRESS, answers={}, started_by_id=started_by_id)
+        db.session.add(intake)
+        db.session.flush()
+    return intake
+
+
+def _require_open(intake: Intake) -> None:
+    if intake.status != IN_PROGRESS:
+        raise IntakeClosed(f"intake {intake.id} is {intake.status}")
+
+
+def save_step(intake: Intake, step: str, values: dict) -> None:
+    """Store the cleaned answers of one step (replacing what that step held)."""
+    if step not in q.ANSWER_STEPS or step == q.CONSENT:
+        raise ValueError(f"not an answer step: {step!r}")
+    _require_open(intake)
+    # Assign a new dict: the JSON column notices replacement, not changes inside it.
+    intake.answers = {**(intake.answers or {}), step: dict(values)}
+    intake.updated_at = utcnow()
+
+
+def record_consent(
+    intake: Intake,
+    *,
+    full_name: str,
+    signature_path: str | None,
+    signature_typed: str | None,
+    version: str,
+    text: str,
+    client_ip: str | None,
+) -> None:
+    """Record informed consent: the text and version agreed to, name, signature, time and client IP."""
+    _require_open(intake)
+    if not (full_name or "").strip():
+        raise ValueError("consent needs the patient's full name")
+    if not signature_path and not (signature_typed or "").strip():
+        raise ValueError("consent needs a drawn or typed signature")
+    now = utcnow()
+    intake.consent_name = full_name.strip()
+    # A drawn signature wins; the typed one is the fallback for patients who cannot draw.
+    intake.signature_path = signature_path or None
+    intake.signature_typed = None if signature_path else signature_typed.strip()
+    intake.consent_version = version
+    intake.consent_text = text
+    intake.consent_signed_at = now
+    intake.consent_ip = client_ip
+    intake.privacy_acknowledged_at = now
+    intake.answers = {**(intake.answers or {}), q.CONSENT: {"agreed": True, "privacy_acknowledged": True}}
+    intake.updated_at = now
+
+
+def missing_steps(intake: Intake) -> list[str]:
+    """Return the keys of answer steps not saved yet, in order."""
+    saved = intake.answers or {}
+    missing = [key for key in q.ANSWER_STEPS if key not in saved]
+    if q.CONSENT not in missing and intake.consent_signed_at is None:
+        missing.append(q.CONSENT)
+    return missing
+
+
+def first_unfinished_step(intake: Intake) -> str:
+    """Return where a returning patient carries on: the first unsaved step, else the review."""
+    missing = missing_steps(intake)
+    return missing[0] if missing else q.REVIEW
+
+
+def submit_intake(intake: Intake) -> None:
+    """Submit: update the patient's contact details, record pain scores and ODI, close every grant."""
+    _require_open(intake)
+    missing = missing_steps(intake)
+    if missing:
+        raise IntakeIncomplete(missing)
+    now = utcnow()
+    patient = db.session.get(Patient, intake.patient_id)
+    changes = apply_contact_details(patient, intake.step_answers(q.CONTACT))
+    answers = dict(intake.answers)
+    answers["contact_changes"] = changes
+    intake.answers = answers
+    pain = intake.step_answers(q.PAIN)
+    record_scores(
+        patient.id,
+        {code: int(score) for code, score in (pain.get("regions") or {}).items()},
+        context="intake",
+        recorded_at=now,
+        intake_id=intake.id,
+    )
+    intake.odi_percent = q.odi_percent(intake.step_answers(q.ODI))
+    intake.status = SUBMITTED
+    intake.submitted_at = now
+    intake.updated_at = now
+    grants.revoke_grants(intake)
+
+
+def apply_contact_details(patient: Patient, contact: dict) -> dict:
+    """Copy the confirmed contact details to the patient; return {field: [before, after]} for what changed."""
+    before = {name: getattr(patient, name) or "" for name in q.CONTACT_FIELDS}
+    apply_demographics(patient, {name: contact.get(name, before[name]) or "" for name in q.CONTACT_FIELDS})
+    after = {name: getattr(patient, name) or "" for name in q.CONTACT_FIELDS}
+    return {name: [before[name], after[name]] for name in q.CONTACT_FIELDS if before[name] != after[name]}
+
+
+def mark_reviewed(intake: Intake, reviewer_id: int) -> bool:
+    """Stamp who reviewed a submitted intake and when; return False if it was already reviewed."""
+    if intake.status != SUBMITTED:
+        raise ValueError("only a submitted intake can be reviewed")
+    if intake.reviewed_at is not None:
+        return False
+    intake.reviewed_at = utcnow()
+    intake.reviewed_by_id = reviewer_id
+    return True
+
+
+def cancel_intake(intake: Intake) -> None:
+    """Cancel an intake in progress (its link and tablet grant stop working)."""
+    _require_open(intake)
+    intake.status = REVOKED
+    intake.cancelled_at = utcnow()
+    grants.revoke_grants(intake)
+
+
+def patient_intakes(patient_id: int) -> list[Intake]:
+    """Return all of a patient's intakes, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(Intake)
+            .where(Intake.patient_id == patient_id)
+            .order_by(Intake.created_at.desc(), Intake.id.desc())
+        )
+    )

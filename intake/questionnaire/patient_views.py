@@ -1,0 +1,308 @@
+"""The questionnaire pages, opened by a patient's link token or a clinic tablet's kiosk grant.
+
+These views are public: the token (or the kiosk grant in the session) is the only key, it
+opens only its own intake's pages, and every refused token gets the same page.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from intake import throttle
+from intake.audit import models as audit
+from intake.audit.operations import record_event
+from intake.auth.access import public
+from intake.database import utcnow
+from intake.extensions import db
+from intake.forms import ConfirmForm
+from intake.pain.bodymap import parse_region_scores
+from intake.questionnaire import grants, link_bp, operations
+from intake.questionnaire import steps as q
+from intake.questionnaire.forms import (
+    ComplaintForm,
+    ConsentForm,
+    ContactForm,
+    HealthForm,
+    OdiForm,
+    PainForm,
+    RedFlagsForm,
+)
+from intake.questionnaire.models import KIOSK, LINK, Intake, IntakeAccess
+from intake.questionnaire.summary import summarise
+
+#: The session key holding a clinic tablet's kiosk token (and nothing else once kiosk mode starts).
+KIOSK_SESSION_KEY = "intake_kiosk"
+BODY_MAP_PREFIX = "pain"
+STEP_FORMS = {
+    q.CONTACT: ContactForm,
+    q.COMPLAINT: ComplaintForm,
+    q.ODI: OdiForm,
+    q.RED_FLAGS: RedFlagsForm,
+    q.HEALTH: HealthForm,
+}
+
+
+@dataclass
+class Filler:
+    """Whoever is filling an intake right now: through a link (token) or on a clinic tablet."""
+
+    grant: IntakeAccess
+    token: str | None = None
+
+    @property
+    def intake(self) -> Intake:
+        return self.grant.intake
+
+    @property
+    def is_kiosk(self) -> bool:
+        return self.token is None
+
+    def url(self, page: str, **values) -> str:
+        """URL of a questionnaire page (``resume``, ``step``, ``submit``) for this filler."""
+        if self.is_kiosk:
+            return url_for(f"intake_link.kiosk_{page}", **values)
+        return url_for(f"intake_link.link_{page}", token=self.token, **values)
+
+
+def record_patient_event(filler: Filler, action: str, detail: str = "") -> None:
+    """Audit what the patient did on their intake (the actor is their link or the tablet's grant)."""
+    intake = filler.intake
+    record_event(
+        action,
+        patient=intake.patient,
+        record_type="intake",
+        record_id=intake.id,
+        detail=detail,
+        by_patient=filler.grant.kind,
+    )
+
+
+def link_unavailable():
+    """The one page for every unusable link: no patient data, no hint whether it ever existed."""
+    return render_template("questionnaire/link_unavailable.html"), 404
+
+
+def _token_attempt_key() -> str:
+    return f"intake-link:ip:{request.remote_addr or 'unknown'}"
+
+
+def link_filler(token: str) -> Filler:
+    """Open the intake behind a link token, or stop with the 'link unavailable' page."""
+    key = _token_attempt_key()
+    window = timedelta(minutes=current_app.config["INTAKE_TOKEN_WINDOW_MINUTES"])
+    if throttle.is_throttled(key, limit=current_app.config["INTAKE_TOKEN_ATTEMPTS"], window=window):
+        abort(429)
+    grant = grants.open_grant(token, LINK)
+    if grant is None:
+        throttle.record_attempt(key)
+        db.session.commit()
+        abort(make_response(link_unavailable()))
+    return Filler(grant=grant, token=token)
+
+
+def kiosk_filler() -> Filler:
+    """Open the intake granted to this tablet, or send the tablet to staff sign-in."""
+    grant = grants.open_grant(session.get(KIOSK_SESSION_KEY), KIOSK)
+    if grant is None:
+        session.pop(KIOSK_SESSION_KEY, None)
+        flash("Please hand the tablet back to the front desk.", "info")
+        abort(redirect(url_for("auth.login")))
+    return Filler(grant=grant)
+
+
+# --- Routes: the same pages under /i/<token> (a patient's link) and /kiosk (a clinic tablet) ------------
+
+
+@link_bp.route("/i/<token>")
+@public
+def link_resume(token: str):
+    return resume(link_filler(token))
+
+
+@link_bp.route("/i/<token>/<step>", methods=["GET", "POST"])
+@public
+def link_step(token: str, step: str):
+    return show_step(link_filler(token), step)
+
+
+@link_bp.route("/i/<token>/submit", methods=["POST"])
+@public
+def link_submit(token: str):
+    return submit(link_filler(token))
+
+
+@link_bp.route("/kiosk")
+@public
+def kiosk_resume():
+    return resume(kiosk_filler())
+
+
+@link_bp.route("/kiosk/<step>", methods=["GET", "POST"])
+@public
+def kiosk_step(step: str):
+    return show_step(kiosk_filler(), step)
+
+
+@link_bp.route("/kiosk/submit", methods=["POST"])
+@public
+def kiosk_submit():
+    return submit(kiosk_filler())
+
+
+@link_bp.route("/intake/thank-you")
+@public
+def thank_you():
+    return render_template("questionnaire/thank_you.html")
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def resume(filler: Filler):
+    """Carry on where the patient left off."""
+    return redirect(filler.url("step", step=operations.first_unfinished_step(filler.intake)))
+
+
+def show_step(filler: Filler, step: str):
+    if step not in q.STEP_BY_KEY:
+        abort(404)
+    if request.method == "GET":  # each step shows what is saved (the contact step, the chart's details)
+        record_patient_event(filler, audit.VIEW, f"step {step}")
+        db.session.commit()
+    if step == q.REVIEW:
+        return review(filler)
+    if step == q.PAIN:
+        return pain_step(filler)
+    if step == q.CONSENT:
+        return consent_step(filler)
+    return form_step(filler, step)
+
+
+def render_step(filler: Filler, step: str, status: int = 200, **context):
+    return (
+        render_template(
+            f"questionnaire/steps/{step}.html",
+            filler=filler,
+            intake=filler.intake,
+            patient=filler.intake.patient,
+            step=q.STEP_BY_KEY[step],
+            step_number=q.step_number(step),
+            step_count=len(q.STEPS),
+            back_url=filler.url("step", step=q.previous_step(step)) if q.previous_step(step) else None,
+            questionnaire=q,
+            **context,
+        ),
+        status,
+    )
+
+
+def _saved(filler: Filler, step: str):
+    if step == q.CONSENT:
+        record_patient_event(filler, audit.SIGN, "consent")
+    else:
+        record_patient_event(filler, audit.EDIT, f"step {step}")
+    filler.grant.last_used_at = utcnow()
+    db.session.commit()
+    return redirect(filler.url("step", step=q.next_step(step)))
+
+
+def form_step(filler: Filler, step: str):
+    form_class = STEP_FORMS[step]
+    saved = filler.intake.step_answers(step)
+    if step == q.CONTACT and not saved:
+        patient = filler.intake.patient
+        saved = {name: getattr(patient, name) or "" for name in q.CONTACT_FIELDS}
+    form = form_class() if request.method == "POST" else form_class.from_answers(saved)
+    if form.validate_on_submit():
+        operations.save_step(filler.intake, step, form.answers())
+        return _saved(filler, step)
+    return render_step(filler, step, 422 if form.errors else 200, form=form)
+
+
+def pain_step(filler: Filler):
+    saved = filler.intake.step_answers(q.PAIN)
+    if request.method != "POST":
+        form = PainForm.from_answers(saved)
+        return render_step(filler, q.PAIN, form=form, scores=saved.get("regions") or {}, map_errors={})
+    form = PainForm()
+    scores, map_errors = parse_region_scores(request.form, BODY_MAP_PREFIX)
+    if form.validate_on_submit() and not map_errors:
+        operations.save_step(filler.intake, q.PAIN, {"regions": scores, **form.answers()})
+        return _saved(filler, q.PAIN)
+    return render_step(filler, q.PAIN, 422, form=form, scores=scores, map_errors=map_errors)
+
+
+def consent_step(filler: Filler):
+    intake = filler.intake
+    form = ConsentForm()
+    if request.method != "POST" and intake.consent_signed_at:
+        form = ConsentForm(
+            data={
+                "agree": True,
+                "privacy_acknowledged": True,
+                "full_name": intake.consent_name,
+                "signature_path": intake.signature_path or "",
+                "signature_typed": intake.signature_typed or "",
+            }
+        )
+    if form.validate_on_submit():
+        operations.record_consent(
+            intake,
+            full_name=form.full_name.data,
+            signature_path=(form.signature_path.data or "").strip() or None,
+            signature_typed=form.signature_typed.data,
+            version=current_app.config["INTAKE_CONSENT_VERSION"],
+            text=current_app.config["INTAKE_CONSENT_TEXT"],
+            client_ip=request.remote_addr,
+        )
+        return _saved(filler, q.CONSENT)
+    return render_step(
+        filler,
+        q.CONSENT,
+        422 if form.errors else 200,
+        form=form,
+        consent_text=current_app.config["INTAKE_CONSENT_TEXT"],
+        privacy_text=current_app.config["INTAKE_PRIVACY_TEXT"],
+    )
+
+
+def review(filler: Filler, status: int = 200):
+    intake = filler.intake
+    return render_step(
+        filler,
+        q.REVIEW,
+        status,
+        summary=summarise(intake, intake.patient),
+        missing=[q.STEP_BY_KEY[key] for key in operations.missing_steps(intake)],
+    )
+
+
+def submit(filler: Filler):
+    intake = filler.intake
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.submit_intake(intake)
+    except operations.IntakeIncomplete:
+        flash("Some steps are not finished yet; they are listed below.", "error")
+        return review(filler, 422)
+    changed = sorted((intake.answers or {}).get("contact_changes") or {})
+    record_patient_event(
+        filler, audit.SUBMIT, f"contact details changed: {', '.join(changed)}" if changed else ""
+    )
+    db.session.commit()
+    if filler.is_kiosk:
+        # The tablet keeps nothing: the next person needs a staff sign-in to reach anything.
+        session.clear()
+    return redirect(url_for("intake_link.thank_you"))
