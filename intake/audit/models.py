@@ -7,13 +7,13 @@ removed behind the database's back (``flask --app wsgi audit-verify``).
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlalchemy import DDL, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model
 
 # Records: what was looked at or changed.
 VIEW = "view"
@@ -81,7 +81,9 @@ ACTION_LABELS = {
 ACTIONS = tuple(ACTION_LABELS)
 
 #: The role recorded when the patient acts through an intake link or a clinic tablet (no staff account).
-PATIENT_ROLE = "patient"  # the same word as intake.auth.roles.PATIENT_ACTOR (not imported: auth imports audit)
+PATIENT_ROLE = (
+    "patient"  # the same word as intake.auth.roles.PATIENT_ACTOR (not imported: auth imports audit)
+)
 #: The name recorded for the patient, by how they reached their intake (see intake.questionnaire.models LINK, KIOSK).
 PATIENT_ACTOR_NAMES = {"link": "Patient (intake link)", "kiosk": "Patient (clinic tablet)"}
 
@@ -89,7 +91,7 @@ PATIENT_ACTOR_NAMES = {"link": "Patient (intake link)", "kiosk": "Patient (clini
 GENESIS_HASH = "0" * 64
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, from where, when. Never changed once written."""
 
     __tablename__ = "audit_event"
@@ -99,7 +101,7 @@ class AuditEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the trail outlives anything
     user_name: Mapped[str] = mapped_column(String(120), default="")
     user_role: Mapped[str] = mapped_column(String(20), default="")

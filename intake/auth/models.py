@@ -1,14 +1,16 @@
 """Staff accounts."""
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.auth.roles import ALL_ROLES, CLINICAL, ROLE_LABELS
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model
 
 
-class User(db.Model):
+class User(Model):
     """A staff member who signs in: administrator, practitioner or front desk."""
 
     __tablename__ = "user_account"
@@ -26,11 +28,11 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     #: Base32 TOTP secret once 2-step sign-in is confirmed; None while it is off.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_enabled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The 30-second time step of the last code accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # Flask-Login protocol
     @property
@@ -76,7 +78,7 @@ class User(db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that signs in when the authenticator app is lost; only its hash is kept."""
 
     __tablename__ = "recovery_code"
@@ -84,18 +86,18 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
-    used_at: Mapped[object | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ClinicSetting(db.Model):
+class ClinicSetting(Model):
     """A clinic-wide setting changed by administrators, e.g. ``require_two_step``."""
 
     __tablename__ = "clinic_setting"
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 def normalize_email(email: str) -> str:

@@ -1,10 +1,17 @@
 """Pain scores: one 0-10 Numeric Pain Rating Scale score for one body region at one time."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model
+
+if TYPE_CHECKING:
+    from intake.auth.models import User
+    from intake.patients.models import Patient
 
 INTAKE = "intake"
 BEFORE_TREATMENT = "before_treatment"
@@ -19,7 +26,7 @@ CONTEXT_LABELS = {
 CONTEXTS = tuple(CONTEXT_LABELS)
 
 
-class PainScore(db.Model):
+class PainScore(Model):
     """A patient's pain in one body region, 0 (none) to 10 (worst imaginable)."""
 
     __tablename__ = "pain_score"
@@ -34,14 +41,14 @@ class PainScore(db.Model):
     region_code: Mapped[str] = mapped_column(String(40))
     score: Mapped[int] = mapped_column(Integer)
     context: Mapped[str] = mapped_column(String(20))
-    recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     intake_id: Mapped[int | None] = mapped_column(ForeignKey("patient_intake.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    patient = relationship("Patient")
-    recorded_by = relationship("User")
+    patient: Mapped["Patient"] = relationship("Patient")
+    recorded_by: Mapped["User | None"] = relationship("User")
 
     @property
     def recorded_by_patient(self) -> bool:

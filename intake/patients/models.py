@@ -1,12 +1,12 @@
 """Patient demographics."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model
 
 SEX_AT_BIRTH_CHOICES = [
     ("", "Not recorded"),
@@ -17,7 +17,7 @@ SEX_AT_BIRTH_CHOICES = [
 ]
 
 
-class Patient(db.Model):
+class Patient(Model):
     """A person treated at the clinic. Patients are archived, never deleted."""
 
     __tablename__ = "patient"
@@ -43,8 +43,8 @@ class Patient(db.Model):
     emergency_contact_phone: Mapped[str] = mapped_column(String(30), default="")
     staff_notes: Mapped[str] = mapped_column(Text, default="")
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     @property
@@ -69,7 +69,7 @@ class Patient(db.Model):
         return f"<Patient {self.chart_number}>"
 
 
-class Counter(db.Model):
+class Counter(Model):
     """A named counter that hands out numbers one at a time (chart numbers)."""
 
     __tablename__ = "counter"

@@ -1,5 +1,8 @@
 """Treatment visits and their notes: SOAP, needling, massage, reactions, signature and amendments."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -13,25 +16,29 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column, relationship
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model
+
+if TYPE_CHECKING:
+    from intake.auth.models import User
+    from intake.patients.models import Patient
 
 ACUPUNCTURE, MASSAGE, BOTH = "acupuncture", "massage", "both"
 KIND_LABELS = {ACUPUNCTURE: "Acupuncture", MASSAGE: "Massage", BOTH: "Acupuncture and massage"}
 
 
-def _text(**kw):
+def _text(**kw: Any) -> MappedColumn[str]:
     """A free-text note column: empty by default, so rows made without it stay valid."""
     return mapped_column(Text, default="", server_default="", **kw)
 
 
-def _short(length: int, **kw):
+def _short(length: int, **kw: Any) -> MappedColumn[str]:
     return mapped_column(String(length), default="", server_default="", **kw)
 
 
-class Visit(db.Model):
+class Visit(Model):
     """One treatment visit of one patient with one practitioner. Every column added later has a default."""
 
     __tablename__ = "visit"
@@ -45,10 +52,10 @@ class Visit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # The visit
-    visit_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    visit_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20), default=ACUPUNCTURE, server_default=ACUPUNCTURE)
     # Subjective
@@ -83,7 +90,7 @@ class Visit(db.Model):
     needles_removed: Mapped[int | None] = mapped_column(Integer)
     needle_count_incident: Mapped[str] = _text()
     moxibustion_kind: Mapped[str] = _short(20)
-    moxibustion_points: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    moxibustion_points: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     cupping_style: Mapped[str] = _short(20)
     cupping_sites: Mapped[str] = _short(200)
     cupping_minutes: Mapped[int | None] = mapped_column(Integer)
@@ -91,40 +98,45 @@ class Visit(db.Model):
     gua_sha_areas: Mapped[str] = _short(200)
     heat_lamp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Massage
-    massage_techniques: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
-    massage_areas: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    massage_techniques: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    massage_areas: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     massage_pressure: Mapped[str] = _short(10)
     massage_minutes: Mapped[int | None] = mapped_column(Integer)
     massage_tolerance: Mapped[str] = _short(20)
     massage_response: Mapped[str] = _text()
     massage_areas_to_avoid: Mapped[str] = _text()
     # Reactions
-    reactions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    reactions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     reaction_other: Mapped[str] = _short(200)
     reaction_action: Mapped[str] = _text()
     # Draft, signature, lock
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    updated_at: Mapped[object | None] = mapped_column(UTCDateTime, onupdate=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    signed_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     signed_name: Mapped[str] = _short(200)
 
     # Every UPDATE of the row checks and bumps the version, so two tablets cannot both win.
     __mapper_args__ = {"version_id_col": version}
 
-    patient = relationship("Patient")
-    practitioner = relationship("User", foreign_keys=[practitioner_id])
-    protocol = relationship("PointProtocol")
-    points = relationship(
+    patient: Mapped["Patient"] = relationship("Patient")
+    practitioner: Mapped["User"] = relationship("User", foreign_keys=[practitioner_id])
+    protocol: Mapped["PointProtocol | None"] = relationship("PointProtocol")
+    points: Mapped[list["VisitPoint"]] = relationship(
         "VisitPoint", order_by="VisitPoint.position", cascade="all, delete-orphan", back_populates="visit"
     )
-    electro_pairs = relationship(
+    electro_pairs: Mapped[list["ElectroPair"]] = relationship(
         "ElectroPair", order_by="ElectroPair.position", cascade="all, delete-orphan", back_populates="visit"
     )
-    overrides = relationship("SafetyOverride", cascade="all, delete-orphan", back_populates="visit")
-    amendments = relationship(
-        "Amendment", order_by="(Amendment.amended_at, Amendment.id)", cascade="all, delete-orphan", back_populates="visit"
+    overrides: Mapped[list["SafetyOverride"]] = relationship(
+        "SafetyOverride", cascade="all, delete-orphan", back_populates="visit"
+    )
+    amendments: Mapped[list["Amendment"]] = relationship(
+        "Amendment",
+        order_by="(Amendment.amended_at, Amendment.id)",
+        cascade="all, delete-orphan",
+        back_populates="visit",
     )
 
     @property
@@ -136,7 +148,7 @@ class Visit(db.Model):
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-class VisitPoint(db.Model):
+class VisitPoint(Model):
     """One acupuncture point needled on a visit."""
 
     __tablename__ = "visit_point"
@@ -154,10 +166,10 @@ class VisitPoint(db.Model):
     de_qi: Mapped[bool] = mapped_column(Boolean, default=False)
     depth_cun: Mapped[float | None] = mapped_column(Numeric(3, 1, asdecimal=False))
 
-    visit = relationship("Visit", back_populates="points")
+    visit: Mapped[Visit] = relationship("Visit", back_populates="points")
 
 
-class ElectroPair(db.Model):
+class ElectroPair(Model):
     """Two needled points joined to an electro-acupuncture stimulator."""
 
     __tablename__ = "visit_electro_pair"
@@ -172,10 +184,10 @@ class ElectroPair(db.Model):
     intensity: Mapped[str] = mapped_column(String(10))
     minutes: Mapped[int | None] = mapped_column(Integer)
 
-    visit = relationship("Visit", back_populates="electro_pairs")
+    visit: Mapped[Visit] = relationship("Visit", back_populates="electro_pairs")
 
 
-class SafetyOverride(db.Model):
+class SafetyOverride(Model):
     """A practitioner's decision to go ahead despite a precaution, with the reason."""
 
     __tablename__ = "visit_safety_override"
@@ -186,13 +198,13 @@ class SafetyOverride(db.Model):
     caution: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    visit = relationship("Visit", back_populates="overrides")
-    recorded_by = relationship("User")
+    visit: Mapped[Visit] = relationship("Visit", back_populates="overrides")
+    recorded_by: Mapped["User | None"] = relationship("User")
 
 
-class Amendment(db.Model):
+class Amendment(Model):
     """A change to a signed note: who, when, why, and what changed (the signed note itself is kept)."""
 
     __tablename__ = "visit_amendment"
@@ -201,21 +213,21 @@ class Amendment(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     amended_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     amended_by_name: Mapped[str] = mapped_column(String(200))
-    amended_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    amended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
     #: [[field label, before, after], ...] as the reader sees them.
-    changes: Mapped[list] = mapped_column(JSON)
+    changes: Mapped[list[list[str]]] = mapped_column(JSON)
     #: The whole note after this amendment (the next amendment compares against it).
-    note_after: Mapped[dict] = mapped_column(JSON)
+    note_after: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: {"pain_before": {region: score}, ...}: the stored pain scores this amendment replaced, so the
     #: pain history follows the correction while the signed original stays readable.
-    pain_replaced: Mapped[dict | None] = mapped_column(JSON)
+    pain_replaced: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON)
 
-    visit = relationship("Visit", back_populates="amendments")
-    amended_by = relationship("User")
+    visit: Mapped[Visit] = relationship("Visit", back_populates="amendments")
+    amended_by: Mapped["User"] = relationship("User")
 
 
-class PointProtocol(db.Model):
+class PointProtocol(Model):
     """A practitioner's named set of points, applied to a note in one tap."""
 
     __tablename__ = "point_protocol"
@@ -224,9 +236,9 @@ class PointProtocol(db.Model):
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    points = relationship(
+    points: Mapped[list["ProtocolPoint"]] = relationship(
         "ProtocolPoint",
         order_by="ProtocolPoint.position",
         cascade="all, delete-orphan",
@@ -234,7 +246,7 @@ class PointProtocol(db.Model):
     )
 
 
-class ProtocolPoint(db.Model):
+class ProtocolPoint(Model):
     """One point of a protocol, with the side and technique it is usually needled with."""
 
     __tablename__ = "point_protocol_point"
@@ -246,4 +258,4 @@ class ProtocolPoint(db.Model):
     side: Mapped[str] = mapped_column(String(10))
     technique: Mapped[str] = mapped_column(String(10), default="even")
 
-    protocol = relationship("PointProtocol", back_populates="points")
+    protocol: Mapped[PointProtocol] = relationship("PointProtocol", back_populates="points")
