@@ -38,8 +38,11 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-# A hash that a failed lookup verifies against, so an unknown email costs the same time.
-DUMMY_HASH = _hasher.hash("no-such-account-placeholder")
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """Return the hash a failed lookup verifies against, so an unknown email costs the same time."""
+    # Made on first use, not at import: a full Argon2 hash per import slowed every process that imports auth.
+    return _hasher.hash("no-such-account-placeholder")
 
 
 # --- Choosing a password ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from flask import current_app, request, session
 from intake.audit.models import LOGIN, LOGIN_FAILED
 from intake.audit.operations import record_event
 from intake.auth.models import User, normalize_email
-from intake.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from intake.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from intake.auth.sessions import start_session
 from intake.auth.two_step import new_secret
 from intake.extensions import db
@@ -63,7 +63,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None (same cost either way)."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active_account:
         return None
