@@ -13,11 +13,11 @@ def test_login_page_has_labelled_fields_and_sign_in_button(client):
 
 
 def test_staff_signs_in_and_reaches_patient_list(client, make_user):
-    user = make_user(role="front_desk", email="Jordan.Lee@Clinic.Example")
+    user = make_user(role="front_desk", email="Jordan.Lee@Clinic.Example", full_name="Jordan Lee")
     response = sign_in(client, "  jordan.lee@CLINIC.example ")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/patients/")
-    assert "Jordan" in client.get("/patients/").get_data(as_text=True) or user.full_name
+    assert f"{user.full_name} <small>(Front desk)</small>" in client.get("/patients/").get_data(as_text=True)
 
 
 def test_wrong_password_is_refused_with_message(client, make_user):
