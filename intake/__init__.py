@@ -28,6 +28,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_chart_sections(app)
+    register_providers(app)
     register_request_hooks(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -56,20 +58,89 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from intake import healthcheck
     from intake.audit import bp as audit_bp
+    from intake.audit import commands as _audit_commands  # noqa: F401  (audit-verify, on the audit blueprint)
+    from intake.audit import views as _audit_views  # noqa: F401
     from intake.auth import bp as auth_bp
+    from intake.auth import views as _auth_views  # noqa: F401
     from intake.home import bp as home_bp
+    from intake.home import views as _home_views  # noqa: F401
     from intake.pain import bp as pain_bp
+    from intake.pain import views as _pain_views  # noqa: F401
     from intake.patients import bp as patients_bp
+    from intake.patients import views as _patients_views  # noqa: F401
     from intake.questionnaire import bp as intake_bp
     from intake.questionnaire import link_bp as intake_link_bp
+    from intake.questionnaire import patient_views as _questionnaire_patient_views  # noqa: F401
+    from intake.questionnaire import views as _questionnaire_views  # noqa: F401
     from intake.staff import bp as staff_bp
+    from intake.staff import views as _staff_views  # noqa: F401
     from intake.visits import bp as visits_bp
+    from intake.visits import timeline_views as _visits_timeline_views  # noqa: F401
+    from intake.visits import views as _visits_views  # noqa: F401
 
     blueprints = (
-        healthcheck.bp, auth_bp, home_bp, staff_bp, patients_bp, intake_bp, intake_link_bp, pain_bp, visits_bp, audit_bp,
+        healthcheck.bp,
+        auth_bp,
+        home_bp,
+        staff_bp,
+        patients_bp,
+        intake_bp,
+        intake_link_bp,
+        pain_bp,
+        visits_bp,
+        audit_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+
+def register_chart_sections(app: Flask) -> None:
+    """List every section of the patient chart page, in page order (negative orders sit above the details)."""
+    from intake.audit import chart as audit_chart
+    from intake.auth.roles import CLINICAL, STAFF
+    from intake.pain import chart as pain_chart
+    from intake.patients.chart import ChartSection, register_sections
+    from intake.questionnaire import chart as questionnaire_chart
+    from intake.visits import chart as visits_chart
+
+    register_sections(
+        app,
+        (
+            ChartSection(
+                "intake_alerts",
+                -10,
+                "questionnaire/_chart_alerts.html",
+                STAFF,
+                questionnaire_chart.load_alerts,
+            ),
+            ChartSection(
+                "intake",
+                10,
+                "questionnaire/_chart_intake.html",
+                STAFF,
+                questionnaire_chart.load_intake_actions,
+            ),
+            ChartSection(
+                "intake_answers",
+                11,
+                "questionnaire/_chart_answers.html",
+                CLINICAL,
+                questionnaire_chart.load_latest_answers,
+            ),
+            ChartSection("pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary),
+            ChartSection("visits", 30, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline),
+            # Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
+            ChartSection("audit_viewers", 900, "audit/_chart_viewers.html", STAFF, audit_chart.chart_viewers),
+        ),
+    )
+
+
+def register_providers(app: Flask) -> None:
+    """Hand lower features what a higher one owns (the pain history shows the questionnaire's ODI)."""
+    from intake.pain.history import ODI_SERIES
+    from intake.questionnaire.odi_series import submitted_odi_records
+
+    app.extensions[ODI_SERIES] = submitted_odi_records
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -96,7 +167,8 @@ def register_template_helpers(app: Flask) -> None:
 
     from intake.pain.bodymap import body_map_template_context
 
-    app.context_processor(body_map_template_context)
+    # Globals rather than a context processor, so macros imported without context see them too.
+    app.jinja_env.globals.update(body_map_template_context())
 
     @app.context_processor
     def clinic_context():

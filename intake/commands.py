@@ -18,7 +18,7 @@ def register_commands(app: Flask) -> None:
     @click.password_option("--password", help="Prompted twice when not given.")
     def create_user_command(email, full_name, role, designation, password):
         """Create a staff account."""
-        from intake.staff.operations import create_user
+        from intake.auth.operations import create_user
 
         if db.session.scalar(db.select(User).where(User.email == normalize_email(email))):
             raise click.ClickException(f"A staff account with email {email} already exists.")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 
 from intake.auth.models import User
+from intake.auth.operations import create_user
 from intake.auth.roles import ADMIN, FRONT_DESK, PRACTITIONER
 from intake.clinic_time import clinic_today, clinic_zone
 from intake.extensions import db
@@ -18,7 +19,6 @@ from intake.pain.operations import record_check_in
 from intake.patients.operations import create_patient
 from intake.questionnaire import operations as intake_operations
 from intake.questionnaire import steps as q
-from intake.staff.operations import create_user
 from intake.visits import operations as visit_operations
 from intake.visits.note import effective_note, read_note
 from intake.visits.safety import alert_codes

@@ -87,7 +87,7 @@ def runner(app):
 @pytest.fixture
 def make_user(app):
     """Create a staff account: ``make_user(role="practitioner", full_name="Mei Chen")``."""
-    from intake.staff.operations import create_user
+    from intake.auth.operations import create_user
 
     def factory(**overrides):
         n = next(_sequence)

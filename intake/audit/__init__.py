@@ -4,5 +4,3 @@ from flask import Blueprint
 
 # cli_group=None: the command is ``flask --app wsgi audit-verify``, not ``flask audit ...``.
 bp = Blueprint("audit", __name__, url_prefix="/audit", cli_group=None)
-
-from intake.audit import chart, commands, views  # noqa: E402,F401

@@ -3,16 +3,14 @@
 from sqlalchemy import func
 
 from intake.audit.models import VIEW, AuditEvent
-from intake.auth.roles import ACTOR_ROLE_LABELS, STAFF
+from intake.auth.roles import ACTOR_ROLE_LABELS
 from intake.extensions import db
-from intake.patients.chart import chart_section
 
 VIEWERS_SHOWN = 20
 
 
-# Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
-@chart_section("audit_viewers", order=900, template="audit/_chart_viewers.html", roles=STAFF)
 def chart_viewers(patient) -> dict:
+    """Load who has viewed the chart, most recent first."""
     last_viewed = func.max(AuditEvent.occurred_at)
     viewers = db.session.execute(
         db.select(

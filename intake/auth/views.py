@@ -25,12 +25,12 @@ from intake.auth.forms import (
     TwoStepSetupForm,
 )
 from intake.auth.models import User
+from intake.auth.operations import set_password
 from intake.auth.passwords import verify_password
 from intake.auth.roles import PRACTITIONER, STAFF
 from intake.auth.sessions import end_session, seconds_left, start_session
 from intake.extensions import db, login_manager
 from intake.forms import ConfirmForm
-from intake.staff.operations import set_password
 
 SETUP_SECRET = "setup_totp_secret"
 

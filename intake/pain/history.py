@@ -2,19 +2,23 @@
 
 Two queries whatever the number of visits: the scores (with who recorded them) and the
 submitted intakes' Oswestry Disability Index. Everything else is computed here in Python.
+The questionnaire owns the ODI, so pain does not read it: the factory registers the series
+provider under ``ODI_SERIES`` in ``app.extensions``.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
+
+from flask import current_app
 
 from intake.auth.models import User
 from intake.extensions import db
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, CONTEXT_LABELS, INTAKE, PainScore
 from intake.pain.progress import Change, odi_change, pain_change
 from intake.pain.regions import REGION_BY_CODE, REGIONS, Region
-from intake.questionnaire.models import Intake
 
 #: Scores that say how the patient is doing coming in: the trend, baseline and latest use these.
 #: After-treatment scores show the immediate effect of a treatment instead.
@@ -105,6 +109,12 @@ class OdiRecord:
     percent: float
 
 
+#: Returns a patient's ODI records in a period, oldest first (one query).
+OdiSeries = Callable[[int, Period], list[OdiRecord]]
+#: The key in ``app.extensions`` holding the ``OdiSeries`` provider.
+ODI_SERIES = "intake.pain.odi_series"
+
+
 @dataclass
 class PainHistory:
     records: list[ScoreRecord]
@@ -159,7 +169,8 @@ class PainHistory:
         return odi_change(self.odi[0].percent, self.odi[-1].percent)
 
 
-def _in_period(column, period: Period):
+def in_period(column, period: Period) -> list:
+    """Return the conditions that keep ``column`` within ``period``."""
     conditions = []
     if period.start is not None:
         conditions.append(column >= period.start)
@@ -181,7 +192,7 @@ def load_score_records(patient_id: int, period: Period = Period()) -> list[Score
             User.full_name,
         )
         .outerjoin(User, User.id == PainScore.recorded_by_id)
-        .where(PainScore.patient_id == patient_id, *_in_period(PainScore.recorded_at, period))
+        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
         .order_by(PainScore.recorded_at, PainScore.id)
     )
     return [
@@ -199,19 +210,9 @@ def load_score_records(patient_id: int, period: Period = Period()) -> list[Score
 
 
 def load_odi_records(patient_id: int, period: Period = Period()) -> list[OdiRecord]:
-    """Return the Oswestry Disability Index of each submitted intake in ``period``, oldest first."""
-    statement = (
-        db.select(Intake.submitted_at, Intake.odi_percent)
-        .where(
-            Intake.patient_id == patient_id,
-            Intake.status == "submitted",
-            Intake.submitted_at.is_not(None),
-            Intake.odi_percent.is_not(None),
-            *_in_period(Intake.submitted_at, period),
-        )
-        .order_by(Intake.submitted_at, Intake.id)
-    )
-    return [OdiRecord(row.submitted_at, row.odi_percent) for row in db.session.execute(statement)]
+    """Return the patient's Oswestry Disability Index in ``period``, oldest first, from the app's provider."""
+    odi_series: OdiSeries | None = current_app.extensions.get(ODI_SERIES)
+    return odi_series(patient_id, period) if odi_series else []
 
 
 def load_pain_history(patient_id: int, period: Period = Period()) -> PainHistory:

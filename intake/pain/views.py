@@ -19,12 +19,9 @@ from intake.pain.forms import CheckInForm, HistoryPeriodForm
 from intake.pain.history import Period, load_pain_history, load_score_records
 from intake.pain.report import build_history_report
 from intake.patients.models import Patient
+from intake.patients.records import get_patient
 
 CHECK_IN_PREFIX = "pain"
-
-
-def get_patient(patient_id: int) -> Patient:
-    return db.get_or_404(Patient, patient_id)
 
 
 def _period(form: HistoryPeriodForm) -> tuple[Period, bool]:

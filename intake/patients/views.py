@@ -13,12 +13,8 @@ from intake.patients import bp, operations
 from intake.patients.chart import sections_for
 from intake.patients.forms import PatientForm, PatientSearchForm
 from intake.patients.models import Patient
+from intake.patients.records import get_patient
 from intake.patients.search import patient_search_filter
-
-
-def get_patient(patient_id: int) -> Patient:
-    """Fetch a patient for the chart, or 404."""
-    return db.get_or_404(Patient, patient_id)
 
 
 @bp.route("/")

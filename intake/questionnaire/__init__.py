@@ -8,5 +8,3 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__, url_prefix="/patients/<int:patient_id>/intakes")
 link_bp = Blueprint("intake_link", __name__)
-
-from intake.questionnaire import chart, patient_views, views  # noqa: E402,F401

@@ -1,7 +1,5 @@
 """The patient chart's intake sections: the alert banner, the intake actions, and the latest answers."""
 
-from intake.auth.roles import CLINICAL, STAFF
-from intake.patients.chart import chart_section
 from intake.questionnaire import grants, operations
 from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import intake_alerts, latest_submitted_intake
@@ -9,14 +7,12 @@ from intake.questionnaire.models import SUBMITTED
 from intake.questionnaire.summary import summarise
 
 
-@chart_section("intake_alerts", order=-10, template="questionnaire/_chart_alerts.html", roles=STAFF)
 def load_alerts(patient) -> dict:
     """Red flags and precautions, above everything else on the chart (front desk sees them too)."""
     latest = latest_submitted_intake(patient.id)
     return {"alerts": intake_alerts(latest, patient) if latest else [], "screened": latest is not None}
 
 
-@chart_section("intake", order=10, template="questionnaire/_chart_intake.html", roles=STAFF)
 def load_intake_actions(patient) -> dict:
     """Where the patient's intake stands, and the buttons to start, send, revoke or cancel one."""
     intake = operations.in_progress_intake(patient.id)
@@ -29,7 +25,6 @@ def load_intake_actions(patient) -> dict:
     }
 
 
-@chart_section("intake_answers", order=11, template="questionnaire/_chart_answers.html", roles=CLINICAL)
 def load_latest_answers(patient) -> dict:
     """The latest submitted intake at a glance, and the older ones."""
     intakes = [i for i in operations.patient_intakes(patient.id) if i.status == SUBMITTED]

@@ -9,7 +9,7 @@ from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL, STAFF
 from intake.extensions import db
 from intake.forms import ConfirmForm
-from intake.patients.views import get_patient
+from intake.patients.records import get_patient
 from intake.questionnaire import bp, grants, operations
 from intake.questionnaire.models import LINK, Intake
 from intake.questionnaire.patient_views import KIOSK_SESSION_KEY

@@ -3,27 +3,24 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from intake.audit import models as audit
-from intake.audit.operations import record_event
 from intake.auth import two_step
 from intake.auth.access import roles_required
 from intake.auth.models import User
-from intake.auth.roles import ADMIN, ROLE_LABELS
+from intake.auth.roles import ADMIN
 from intake.auth.sessions import describe_duration, start_session
 from intake.extensions import db
 from intake.forms import ConfirmForm
+from intake.refused import Refused
 from intake.staff import bp, operations
 from intake.staff.forms import EditStaffForm, NewStaffForm, ResetPasswordForm, SignInSecurityForm
-
-STAFF_ACCOUNT = "staff_account"
 
 
 def _get_user(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
-def _record(action: str, user: User, detail: str = "") -> None:
-    record_event(action, record_type=STAFF_ACCOUNT, record_id=user.id, detail=detail)
+def _me() -> User:
+    return current_user._get_current_object()
 
 
 def _confirmed_or_400() -> None:
@@ -48,15 +45,13 @@ def index():
 def create():
     form = NewStaffForm()
     if form.validate_on_submit():
-        user = operations.create_user(
+        user = operations.create_account(
             email=form.email.data,
             full_name=form.full_name.data,
             role=form.role.data,
             password=form.password.data,
             designation=form.designation.data,
         )
-        db.session.flush()
-        _record(audit.CREATE, user, f"{user.full_name}, {user.role_label}")
         db.session.commit()
         flash(f"Staff account for {user.full_name} created.", "success")
         return redirect(url_for("staff.index"))
@@ -69,19 +64,18 @@ def edit(user_id: int):
     user = _get_user(user_id)
     form = EditStaffForm(obj=user, editing=user)
     if form.validate_on_submit():
-        if user.id == current_user.id and form.role.data != ADMIN:
-            form.role.errors.append("You cannot remove your own administrator role.")
-        else:
-            old_role = operations.update_details(
+        try:
+            operations.edit_account(
                 user,
+                by=_me(),
                 email=form.email.data,
                 full_name=form.full_name.data,
                 role=form.role.data,
                 designation=form.designation.data,
             )
-            _record(audit.EDIT, user)
-            if old_role is not None:
-                _record(audit.ROLE_CHANGE, user, f"{ROLE_LABELS[old_role]} → {user.role_label}")
+        except Refused as refused:
+            form.role.errors.append(refused.errors["role"])
+        else:
             db.session.commit()
             flash(f"Saved changes to {user.full_name}.", "success")
             return redirect(url_for("staff.index"))
@@ -94,8 +88,7 @@ def reset_password(user_id: int):
     user = _get_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        operations.set_password(user, form.password.data)
-        _record(audit.PASSWORD_RESET, user)
+        operations.reset_password(user, form.password.data)
         db.session.commit()
         if user.id == current_user.id:
             start_session(user)  # keep this tablet signed in under the new session version
@@ -109,11 +102,11 @@ def reset_password(user_id: int):
 def deactivate(user_id: int):
     user = _get_user(user_id)
     _confirmed_or_400()
-    if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "error")
+    try:
+        operations.deactivate(user, by=_me())
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("staff.index"))
-    if operations.set_active(user, False):
-        _record(audit.DEACTIVATE, user)
     db.session.commit()
     flash(f"{user.full_name} can no longer sign in.", "success")
     return redirect(url_for("staff.index"))
@@ -124,8 +117,7 @@ def deactivate(user_id: int):
 def activate(user_id: int):
     user = _get_user(user_id)
     _confirmed_or_400()
-    if operations.set_active(user, True):
-        _record(audit.ACTIVATE, user)
+    operations.activate(user)
     db.session.commit()
     flash(f"{user.full_name} can sign in again.", "success")
     return redirect(url_for("staff.index"))
@@ -136,11 +128,11 @@ def activate(user_id: int):
 def end_sessions(user_id: int):
     user = _get_user(user_id)
     _confirmed_or_400()
-    if user.id == current_user.id:
-        flash("To end your own sessions, sign out: that signs you out everywhere.", "error")
+    try:
+        operations.end_sessions(user, by=_me())
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("staff.index"))
-    user.end_sessions()
-    _record(audit.END_SESSIONS, user)
     db.session.commit()
     flash(f"{user.full_name} was signed out on every device.", "success")
     return redirect(url_for("staff.index"))
@@ -151,13 +143,12 @@ def end_sessions(user_id: int):
 def reset_two_step(user_id: int):
     user = _get_user(user_id)
     _confirmed_or_400()
-    if user.id == current_user.id:
-        flash("Turn your own 2-step sign-in off or on from your account page.", "error")
+    try:
+        operations.reset_two_step(user, by=_me())
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("staff.index"))
-    if user.has_two_step:
-        operations.reset_two_step(user)
-        _record(audit.TWO_STEP_RESET, user)
-        db.session.commit()
+    db.session.commit()
     then = "at their next sign-in" if two_step.two_step_required() else "from their account page"
     flash(f"2-step sign-in turned off for {user.full_name}; they can set it up again {then}.", "success")
     return redirect(url_for("staff.index"))
@@ -170,10 +161,8 @@ def sign_in_security():
     form = SignInSecurityForm(data={"require_two_step": required})
     if form.validate_on_submit():
         wanted = bool(form.require_two_step.data)
-        if wanted != required:
-            two_step.set_two_step_required(wanted)
-            record_event(audit.SETTING_CHANGE, detail=f"require 2-step sign-in: {'on' if wanted else 'off'}")
-            db.session.commit()
+        operations.require_two_step(wanted)
+        db.session.commit()
         flash(
             "Every staff member now needs 2-step sign-in; those without it set it up at their next sign-in."
             if wanted

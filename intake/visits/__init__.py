@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("visits", __name__)
-
-from intake.visits import timeline_views, views  # noqa: E402,F401

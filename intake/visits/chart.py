@@ -6,14 +6,11 @@ a constant number of queries (see ``intake.visits.timeline``); the full list is 
 
 from flask_login import current_user
 
-from intake.auth.roles import STAFF
-from intake.patients.chart import chart_section
 from intake.visits.timeline import count_visits, recent_visits, timeline_rows
 
 CHART_VISITS = 20
 
 
-@chart_section("visits", order=30, template="visits/_chart_timeline.html", roles=STAFF)
 def load_timeline(patient) -> dict:
     """Return the patient's most recent visits for the chart (clinical details only for clinical staff)."""
     clinical = current_user.is_clinical

@@ -9,7 +9,7 @@ from intake.auth.access import roles_required
 from intake.auth.roles import STAFF
 from intake.extensions import db
 from intake.forms import requested_page
-from intake.patients.views import get_patient
+from intake.patients.records import get_patient
 from intake.visits import bp
 from intake.visits.timeline import timeline_rows, visits_newest_first
 

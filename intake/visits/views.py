@@ -12,10 +12,9 @@ from intake.auth.roles import CLINICAL, PRACTITIONER
 from intake.clinic_time import format_datetime
 from intake.extensions import db
 from intake.forms import ConfirmForm
-from intake.patients.views import get_patient
+from intake.patients.records import get_patient
 from intake.questionnaire.alerts import patient_alerts
 from intake.visits import bp, operations
-from intake.visits import chart as _chart  # noqa: F401  (registers the chart timeline)
 from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form, whole_number
 from intake.visits.models import PointProtocol, Visit
 from intake.visits.note import (
