@@ -1,17 +1,21 @@
 """The clinic's rules for visit notes: drafts and versions, safety overrides, signing, amendments, protocols.
 
 Views parse the form into a note dict (see ``intake.visits.note``) and call these; each
-function changes the session only when every rule passes (the caller commits once).
+function changes the session only when every rule passes, and records its own audit event with
+the change (the caller commits once), so a signed or amended note is always on the trail.
 """
 
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import selectinload
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth.roles import PRACTITIONER
 from intake.clinic_time import clinic_zone
 from intake.database import utcnow
 from intake.extensions import db
+from intake.refused import Refused
 from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
 from intake.visits.note import (
     NO_REACTION,
@@ -28,12 +32,7 @@ DRAFT_OVERDUE_AFTER = timedelta(days=1)
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
-class NoteRefused(Exception):
-    """The note breaks a rule; ``errors`` maps each form field to what to fix. Nothing was changed."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+FOREIGN_PROTOCOL = "That protocol is not one of yours: apply one from your own list."
 
 
 class NoteLocked(Exception):
@@ -47,10 +46,11 @@ class NotYourNote(Exception):
 class StaleNote(Exception):
     """Someone saved this draft since it was opened here; nothing was saved."""
 
-    def __init__(self, visit: Visit, current_note: dict):
+    def __init__(self, visit: Visit, current_note: dict, *, yours: dict):
         super().__init__(f"visit {visit.id} is at version {visit.version}")
         self.version = visit.version
         self.current_note = current_note
+        self.yours = yours
         self.updated_at = visit.updated_at
 
 
@@ -59,25 +59,63 @@ def may_write(visit: Visit, user) -> bool:
     return user.role == PRACTITIONER and user.id == visit.practitioner_id
 
 
-class PatientArchived(Exception):
+class PatientArchived(Refused):
     """An archived patient gets no new visit until staff restore the chart."""
+
+    def __init__(self, patient):
+        super().__init__(
+            f"{patient.spoken_name}'s chart is archived; restore the patient before starting a visit note."
+        )
+
+
+class ProtocolNotFound(LookupError):
+    """The protocol asked for is not one of the user's (or is no longer in use): the page answers 404."""
+
+
+def _record(action: str, visit: Visit, user, detail: str = "") -> None:
+    record_event(
+        action, patient=visit.patient, record_type="visit", record_id=visit.id, user=user, detail=detail
+    )
+
+
+def _record_protocol(action: str, protocol: PointProtocol, user, detail: str = "") -> None:
+    record_event(action, record_type="protocol", record_id=protocol.id, user=user, detail=detail)
 
 
 def start_visit(patient, practitioner) -> Visit:
     """Open a draft note for ``patient`` seen by ``practitioner`` now."""
     if patient.is_archived:
-        raise PatientArchived()
+        raise PatientArchived(patient)
     # The note records the visit to the minute, as the form shows it.
     visit_at = utcnow().replace(second=0, microsecond=0)
     visit = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=visit_at)
     db.session.add(visit)
     db.session.flush()
+    _record(audit.CREATE, visit, practitioner)
     return visit
 
 
 def _check_writer(visit: Visit, user) -> None:
     if not may_write(visit, user):
         raise NotYourNote()
+
+
+def _check_protocol_named(note: dict, stored_protocol_id: int | None, user) -> None:
+    """Refuse a note naming a protocol that is neither the one it already had nor one of the user's."""
+    chosen = note["protocol_id"]
+    if chosen is None or chosen == stored_protocol_id:
+        return
+    protocol = db.session.get(PointProtocol, chosen)
+    if protocol is None or protocol.practitioner_id != user.id:
+        raise Refused({"protocol_id": FOREIGN_PROTOCOL})
+
+
+def find_protocol(protocol_id: int | None, user, *, in_use: bool = True) -> PointProtocol:
+    """Return the user's protocol ``protocol_id`` (only one still in use, unless told), or raise ProtocolNotFound."""
+    protocol = db.session.get(PointProtocol, protocol_id) if protocol_id is not None else None
+    if protocol is None or protocol.practitioner_id != user.id or (in_use and protocol.is_archived):
+        raise ProtocolNotFound(protocol_id)
+    return protocol
 
 
 def rule_problems(note: dict, alerts: set[str]) -> dict[str, str]:
@@ -99,21 +137,40 @@ def rule_problems(note: dict, alerts: set[str]) -> dict[str, str]:
     return problems
 
 
-def save_draft(visit: Visit, note: dict, *, base_version: int | None, user, alerts: set[str]) -> bool:
-    """Write ``note`` onto the draft if it was opened at the current version; return True if anything changed."""
+def save_draft(
+    visit: Visit,
+    note: dict,
+    *,
+    base_version: int | None,
+    user,
+    alerts: set[str],
+    apply_protocol_id: int | None = None,
+    detail: str = "draft saved",
+) -> bool:
+    """Write ``note`` onto the draft if it was opened at the current version; return True if anything changed.
+
+    With ``apply_protocol_id``, the user's protocol's points are added to the note first (ProtocolNotFound
+    when it is not one of theirs in use). Each save that changed the draft is one "edit" on the trail.
+    """
     _check_writer(visit, user)
     if visit.is_signed:
         raise NoteLocked()
+    _check_protocol_named(note, visit.protocol_id, user)
+    if apply_protocol_id is not None:
+        protocol = find_protocol(apply_protocol_id, user)
+        note = apply_protocol(note, protocol)
+        detail = f"protocol {protocol.id} applied"
     current = read_note(visit)
     if note == current:
         return False  # a repeated or late autosave of what is already stored is no conflict
     if base_version != visit.version:
-        raise StaleNote(visit, current)
+        raise StaleNote(visit, current, yours=note)
     problems = rule_problems(note, alerts)
     if problems:
-        raise NoteRefused(problems)
+        raise Refused(problems)
     write_note(visit, note, by_user_id=user.id)
     db.session.flush()
+    _record(audit.EDIT, visit, user, detail)
     return True
 
 
@@ -145,27 +202,29 @@ def sign_visit(visit: Visit, user, *, alerts: set[str]) -> None:
         raise NoteLocked()
     problems = signing_problems(read_note(visit), alerts)
     if problems:
-        raise NoteRefused(problems)
+        raise Refused(problems)
     visit.signed_at = utcnow()
     visit.signed_by_id = user.id
     visit.signed_name = user.signature_name
     db.session.flush()
+    _record(audit.SIGN, visit, user)
 
 
 def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]) -> Amendment:
     """Record a change to a signed note with who, when and why; the signed original is kept as it was."""
     _check_writer(visit, user)
     if not visit.is_signed:
-        raise NoteRefused({"reason": "This note is still a draft: edit it directly instead of amending."})
+        raise Refused({"reason": "This note is still a draft: edit it directly instead of amending."})
+    previous = effective_note(visit)
+    _check_protocol_named(note, previous["protocol_id"], user)
     problems = rule_problems(note, alerts)
     if not reason.strip():
         problems["reason"] = "Write why the note is being amended."
-    previous = effective_note(visit)
     changes = describe_changes(previous, note)
     if not changes:
         problems["reason"] = problems.get("reason") or "Nothing was changed: change a field, or cancel."
     if problems:
-        raise NoteRefused(problems)
+        raise Refused(problems)
     amendment = Amendment(
         amended_by_id=user.id,
         amended_by_name=user.signature_name,
@@ -178,6 +237,7 @@ def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]
     amendment.pain_replaced = write_amended_pain(visit, previous, note, by_user_id=user.id) or None
     visit.amendments.append(amendment)
     db.session.flush()
+    _record(audit.AMEND, visit, user, f"amendment {amendment.id}")
     return amendment
 
 
@@ -205,18 +265,17 @@ def copy_from_last_visit(visit: Visit, user) -> Visit | None:
     note["massage_areas"] = list(copied["massage_areas"])
     write_note(visit, note, by_user_id=user.id)
     db.session.flush()
+    _record(audit.EDIT, visit, user, f"copied from visit {last.id}")
     return last
 
 
-def save_protocol(user, name: str, points: list[dict]) -> PointProtocol:
+def save_protocol(user, name: str, points: list[dict], *, from_visit: Visit | None = None) -> PointProtocol:
     """Save the note's points as a named protocol of ``user``."""
     name = name.strip()
     if not name:
-        raise NoteRefused({"protocol_name": "Name the protocol, e.g. “Low back — Kidney deficiency”."})
+        raise Refused({"protocol_name": "Name the protocol, e.g. “Low back — Kidney deficiency”."})
     if not points:
-        raise NoteRefused(
-            {"protocol_name": "Add the points to the note first, then save them as a protocol."}
-        )
+        raise Refused({"protocol_name": "Add the points to the note first, then save them as a protocol."})
     protocol = PointProtocol(practitioner_id=user.id, name=name[:120])
     protocol.points = [
         ProtocolPoint(position=n, code=p["code"], side=p["side"], technique=p["technique"])
@@ -224,7 +283,18 @@ def save_protocol(user, name: str, points: list[dict]) -> PointProtocol:
     ]
     db.session.add(protocol)
     db.session.flush()
+    _record_protocol(
+        audit.CREATE, protocol, user, f"from the points of visit {from_visit.id}" if from_visit else ""
+    )
     return protocol
+
+
+def archive_protocol(protocol: PointProtocol, user) -> None:
+    """Take the protocol off the user's list (notes that used it keep their points)."""
+    if protocol.practitioner_id != user.id:
+        raise ProtocolNotFound(protocol.id)
+    protocol.is_archived = True
+    _record_protocol(audit.ARCHIVE, protocol, user)
 
 
 def protocols_of(user) -> list[PointProtocol]:

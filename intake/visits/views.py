@@ -14,6 +14,7 @@ from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients.records import get_patient
 from intake.questionnaire.alerts import patient_alerts
+from intake.refused import Refused
 from intake.visits import bp, operations
 from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form, whole_number
 from intake.visits.models import PointProtocol, Visit
@@ -49,22 +50,6 @@ def _record(action: str, visit: Visit, detail: str = "") -> None:
     record_event(action, patient=visit.patient, record_type="visit", record_id=visit.id, detail=detail)
 
 
-def _record_protocol(action: str, protocol: PointProtocol, detail: str = "") -> None:
-    record_event(action, record_type="protocol", record_id=protocol.id, detail=detail)
-
-
-FOREIGN_PROTOCOL = "That protocol is not one of yours: apply one from your own list."
-
-
-def _foreign_protocol(note: dict, stored_protocol_id: int | None) -> bool:
-    """True when the note names a protocol that is neither the one it already had nor one of the user's."""
-    chosen = note["protocol_id"]
-    if chosen is None or chosen == stored_protocol_id:
-        return False
-    protocol = db.session.get(PointProtocol, chosen)
-    return protocol is None or protocol.practitioner_id != current_user.id
-
-
 def _writable_visit(patient_id: int, visit_id: int) -> Visit:
     visit = get_visit(patient_id, visit_id)
     if not operations.may_write(visit, current_user):
@@ -80,10 +65,9 @@ def start(patient_id: int):
         abort(400)
     try:
         visit = operations.start_visit(patient, current_user)
-    except operations.PatientArchived:
-        flash(f"{patient.spoken_name}'s chart is archived; restore the patient before starting a visit note.", "error")
+    except operations.PatientArchived as refused:
+        flash(refused.message, "error")
         return redirect(url_for("patients.chart", patient_id=patient.id))
-    _record(audit.CREATE, visit)
     db.session.commit()
     return redirect(url_for("visits.edit", patient_id=patient.id, visit_id=visit.id))
 
@@ -145,29 +129,32 @@ def edit(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return _render_note(visit, form, None, pain_errors=pain_errors, status=422)
-    if _foreign_protocol(note, visit.protocol_id):
-        flash(FOREIGN_PROTOCOL, "error")
-        return _render_note(visit, form, note, status=422)
     return _save_and_act(visit, form, note)
 
 
 def _save_and_act(visit: Visit, form: VisitNoteForm, note: dict):
     """Save the typed note, then do what the pressed button asked (sign, copy, protocols)."""
     alerts = alert_codes(visit.patient_id)
-    protocol = _chosen_protocol()
-    if protocol is not None:
-        note = operations.apply_protocol(note, protocol)
+    protocol_id = _chosen_protocol_id()
     try:
-        changed = operations.save_draft(
-            visit, note, base_version=form.base_version(), user=current_user, alerts=alerts
+        operations.save_draft(
+            visit,
+            note,
+            base_version=form.base_version(),
+            user=current_user,
+            alerts=alerts,
+            apply_protocol_id=protocol_id,
         )
-        if changed:
-            _record(audit.EDIT, visit, f"protocol {protocol.id} applied" if protocol else "draft saved")
         db.session.commit()
-    except operations.NoteRefused as refused:
+    except operations.ProtocolNotFound:
+        abort(404)
+    except Refused as refused:
         db.session.rollback()
         return _render_note(visit, form, note, refused=refused.errors, status=422)
-    except (operations.StaleNote, StaleDataError):
+    except operations.StaleNote as stale:
+        db.session.rollback()
+        return _render_conflict(visit, form, stale.yours)
+    except StaleDataError:
         db.session.rollback()
         return _render_conflict(visit, form, note)
     form.version.data = str(visit.version)
@@ -178,32 +165,34 @@ def _save_and_act(visit: Visit, form: VisitNoteForm, note: dict):
         return _copy_last(visit)
     if action == "save_protocol":
         return _save_protocol(visit, form, note)
-    if protocol is not None:
-        flash(f"Added the points of “{protocol.name}”. Adjust them as needed.", "success")
+    if protocol_id is not None:
+        flash(
+            f"Added the points of “{db.session.get(PointProtocol, protocol_id).name}”. Adjust them as needed.",
+            "success",
+        )
     else:
         flash("Draft saved.", "success")
     return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
 
 
-def _chosen_protocol() -> PointProtocol | None:
+def _chosen_protocol_id() -> int | None:
+    """Return the id of the protocol the pressed "Apply" button names (None when none was pressed)."""
     chosen = request.form.get("apply_protocol", "")
     if not chosen:
         return None
     number = whole_number(chosen)
-    protocol = db.session.get(PointProtocol, number) if number is not None else None
-    if protocol is None or protocol.practitioner_id != current_user.id or protocol.is_archived:
+    if number is None:
         abort(404)
-    return protocol
+    return number
 
 
 def _sign(visit: Visit, form: VisitNoteForm, alerts: set[str]):
     try:
         operations.sign_visit(visit, current_user, alerts=alerts)
-    except operations.NoteRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         flash("The draft is saved, but not signed yet: see what to fix below.", "warning")
         return _render_note(visit, form, read_note(visit), refused=refused.errors, status=422)
-    _record(audit.SIGN, visit)
     db.session.commit()
     flash(f"Signed by {visit.signed_name} and locked.", "success")
     return redirect(url_for("visits.show", patient_id=visit.patient_id, visit_id=visit.id))
@@ -214,7 +203,6 @@ def _copy_last(visit: Visit):
     if last is None:
         flash("This is the patient's first visit: there is nothing to copy.", "info")
         return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
-    _record(audit.EDIT, visit, f"copied from visit {last.id}")
     db.session.commit()
     flash(
         f"Copied the points, protocol and massage areas of the visit on {format_datetime(last.visit_at)}.",
@@ -225,11 +213,12 @@ def _copy_last(visit: Visit):
 
 def _save_protocol(visit: Visit, form: VisitNoteForm, note: dict):
     try:
-        protocol = operations.save_protocol(current_user, form.protocol_name.data or "", note["points"])
-    except operations.NoteRefused as refused:
+        protocol = operations.save_protocol(
+            current_user, form.protocol_name.data or "", note["points"], from_visit=visit
+        )
+    except Refused as refused:
         db.session.rollback()
         return _render_note(visit, form, note, refused=refused.errors, status=422)
-    _record_protocol(audit.CREATE, protocol, f"from the points of visit {visit.id}")
     db.session.commit()
     flash(f"Saved the protocol “{protocol.name}”.", "success")
     return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
@@ -249,21 +238,18 @@ def autosave(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return jsonify(status="invalid", errors={**flat_errors(form), **pain_errors}), 422
-    if _foreign_protocol(note, visit.protocol_id):
-        return jsonify(status="invalid", errors={"protocol_id": FOREIGN_PROTOCOL}), 422
     try:
+        # One "edit" event per autosave that changed the draft: the trail shows each save, as it happened.
         changed = operations.save_draft(
             visit,
             note,
             base_version=form.base_version(),
             user=current_user,
             alerts=alert_codes(visit.patient_id),
+            detail="autosave",
         )
-        if changed:
-            # One "edit" event per autosave that changed the draft: the trail shows each save, as it happened.
-            _record(audit.EDIT, visit, "autosave")
         db.session.commit()
-    except operations.NoteRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         return jsonify(status="invalid", errors=refused.errors), 422
     except (operations.StaleNote, StaleDataError):
@@ -310,9 +296,7 @@ def _render_conflict(visit: Visit, form: VisitNoteForm, yours: dict):
 
 def _render_note(visit, form, note, *, pain_errors=None, refused=None, conflict=None, status=200):
     """Show the note form: the typed values are kept, errors sit beside their fields."""
-    for name, message in (refused or {}).items():
-        if name in form:
-            form[name].errors = list(form[name].errors) + [message]
+    _show_refusal(form, refused)
     if request.method == "GET":
         for _ in range(BLANK_POINT_ROWS):
             form.points.append_entry()
@@ -368,30 +352,33 @@ def amend(patient_id: int, visit_id: int):
     note, pain_errors = read_note_form(form, request.form)
     if note is None:
         return _render_amend(visit, form, None, pain_errors=pain_errors, status=422)
-    if _foreign_protocol(note, effective_note(visit)["protocol_id"]):
-        flash(FOREIGN_PROTOCOL, "error")
-        return _render_amend(visit, form, note, status=422)
     try:
-        amendment = operations.amend_visit(
+        operations.amend_visit(
             visit,
             note,
             reason=form.reason.data or "",
             user=current_user,
             alerts=alert_codes(visit.patient_id),
         )
-    except operations.NoteRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         return _render_amend(visit, form, note, refused=refused.errors, status=422)
-    _record(audit.AMEND, visit, f"amendment {amendment.id}")
     db.session.commit()
     flash("Amendment recorded beside the signed note.", "success")
     return redirect(url_for("visits.show", patient_id=patient_id, visit_id=visit_id))
 
 
-def _render_amend(visit, form, note, *, pain_errors=None, refused=None, status=200):
+def _show_refusal(form, refused: dict[str, str] | None) -> None:
+    """Put each refusal beside its field; one about a field the page does not show becomes a flash."""
     for name, message in (refused or {}).items():
-        if name in form:
+        if name in form and form[name].type != "HiddenField":
             form[name].errors = list(form[name].errors) + [message]
+        else:
+            flash(message, "error")
+
+
+def _render_amend(visit, form, note, *, pain_errors=None, refused=None, status=200):
+    _show_refusal(form, refused)
     if request.method == "GET":
         form.points.append_entry()
         if not form.electro_pairs.entries:
@@ -446,13 +433,13 @@ def protocols():
 @bp.route("/visits/protocols/<int:protocol_id>/archive", methods=["POST"])
 @roles_required(PRACTITIONER)
 def archive_protocol(protocol_id: int):
-    protocol = db.session.get(PointProtocol, protocol_id)
-    if protocol is None or protocol.practitioner_id != current_user.id:
+    try:
+        protocol = operations.find_protocol(protocol_id, current_user, in_use=False)
+    except operations.ProtocolNotFound:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    protocol.is_archived = True
-    _record_protocol(audit.ARCHIVE, protocol)
+    operations.archive_protocol(protocol, current_user)
     db.session.commit()
     flash(
         f"Removed the protocol “{protocol.name}” from your list (notes that used it keep their points).",
