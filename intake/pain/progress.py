@@ -12,6 +12,14 @@ PAIN_MEANINGFUL_POINTS = 2.0
 PAIN_MEANINGFUL_FRACTION = 0.30
 ODI_MEANINGFUL_POINTS = 10.0
 
+#: The thresholds above as the pain history page words them (the page types no number of its own).
+MEANINGFUL_CHANGE_WORDS = {
+    "pain_points": f"{PAIN_MEANINGFUL_POINTS:g} points",
+    "pain_percent": f"{PAIN_MEANINGFUL_FRACTION:.0%}",
+    "odi_points": f"{ODI_MEANINGFUL_POINTS:g} points",
+    "odi_drop": f"−{ODI_MEANINGFUL_POINTS:g} points",
+}
+
 IMPROVED = "improved"
 WORSE = "worse"
 NO_MEANINGFUL_CHANGE = "unchanged"

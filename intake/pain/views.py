@@ -17,6 +17,7 @@ from intake.pain.bodymap import parse_region_scores
 from intake.pain.export import export_filename, pain_scores_csv
 from intake.pain.forms import CheckInForm, HistoryPeriodForm
 from intake.pain.history import Period, load_pain_history, load_score_records
+from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
@@ -77,6 +78,7 @@ def history(patient_id: int):
         form=form,
         history=pain_history,
         report=report,
+        meaningful=MEANINGFUL_CHANGE_WORDS,
         period_args=_period_args(form, valid),
     ), (200 if valid else 422)
 

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,18 @@ def test_a_single_check_in_is_not_yet_a_change(client, login, make_patient, reco
     assert "Scored once, on Jan 10, 2025 10:00 AM" in text
     assert "Jaw 6 6 — Not enough scores to compare" in text
     assert "No treatment in this period has scores both before and after." in text
+
+
+def test_history_words_the_meaningful_change_thresholds_from_the_progress_rules(
+    client, login, treated_patient
+):
+    login()
+    text = _text(_history(client, treated_patient))
+    assert "by at least 2 points, or by at least 30% of the baseline" in text
+    assert "(a change of 10 points or more is meaningful)" in text
+    assert "−10 points" in text
+
+
+def test_history_template_types_no_threshold_of_its_own():
+    template = (Path(__file__).resolve().parents[2] / "templates" / "pain" / "history.html").read_text()
+    assert not re.search(r"\d\s*(points\b|%(?!\}))", template)  # "1 %}" closes a Jinja tag
