@@ -32,4 +32,6 @@ def trust_proxies(app: Flask) -> None:
     """
     count = app.config.get("TRUSTED_PROXY_COUNT", 0)
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )

@@ -7,19 +7,19 @@ recorded, which bounds the table without a scheduled job.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
-from intake.extensions import db
+from intake.extensions import Model, db
 
 #: Attempts older than this are deleted; no window may be longer.
 KEEP_FOR = timedelta(days=1)
 
 
-class ThrottleAttempt(db.Model):
+class ThrottleAttempt(Model):
     """One counted attempt (usually a failure) for one key."""
 
     __tablename__ = "throttle_attempt"
@@ -27,7 +27,7 @@ class ThrottleAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64))
-    attempted_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 def _hash(key: str) -> str:
@@ -39,11 +39,11 @@ def attempt_count(key: str, *, window: timedelta) -> int:
     if window > KEEP_FOR:
         raise ValueError(f"throttle windows longer than {KEEP_FOR} are not kept")
     since = utcnow() - window
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(ThrottleAttempt)
         .where(ThrottleAttempt.key_hash == _hash(key), ThrottleAttempt.attempted_at >= since)
-    )
+    ).scalar_one()
 
 
 def is_throttled(key: str, *, limit: int, window: timedelta) -> bool:

@@ -37,7 +37,7 @@ def protect_posts():
 
 def _is_form_page() -> bool:
     rule = request.url_rule
-    return rule is not None and "GET" in rule.methods and request.mimetype in FORM_MIMETYPES
+    return rule is not None and "GET" in (rule.methods or ()) and request.mimetype in FORM_MIMETYPES
 
 
 @event.listens_for(Session, "before_commit")

@@ -128,7 +128,7 @@ def disable(user: User) -> None:
 
 def check_sign_in_code(user: User, code: str) -> str | None:
     """Accept an app code or a recovery code for ``user``: return ``"app"``, ``"recovery"`` or None."""
-    if not user.has_two_step:
+    if not user.totp_secret:  # 2-step sign-in is off
         return None
     step = matching_step(user.totp_secret, code, after_step=user.totp_last_step)
     if step is not None:

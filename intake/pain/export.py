@@ -31,7 +31,7 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _row(record: ScoreRecord) -> list[str]:
+def _row(record: ScoreRecord) -> list[object]:
     region = REGION_BY_CODE.get(record.region_code)
     return [
         to_clinic_time(record.recorded_at).strftime("%Y-%m-%d %H:%M"),

@@ -6,6 +6,7 @@ region shapes, so shading a map is string joining; labels and titles we add are 
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -81,6 +82,8 @@ def load_figure(path: Path = FIGURE_PATH) -> Figure:
     """Read the body-map SVG once and split it into markup and region shapes."""
     text = path.read_text(encoding="utf-8")
     root = _SVG_ROOT.search(text)
+    if root is None:
+        raise ValueError(f"{path} has no <svg> element")
     pieces: list[str | RegionShape] = []
     position = root.end()
     for match in _REGION_SHAPE.finditer(text, position):
@@ -105,7 +108,9 @@ def _format_score(score: float) -> str:
     return str(int(score)) if float(score).is_integer() else f"{score:.1f}"
 
 
-def shaded_body_map(scores: dict[str, float], *, id_prefix: str, title: str, css_class: str = "") -> Markup:
+def shaded_body_map(
+    scores: Mapping[str, float], *, id_prefix: str, title: str, css_class: str = ""
+) -> Markup:
     """Return the figure as inline SVG with each scored region filled and numbered."""
     figure = load_figure()
     parts = [_root_tag(figure.root, scores, id_prefix, title, css_class)]

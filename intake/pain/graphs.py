@@ -74,12 +74,16 @@ class LineChart:
     @property
     def baseline_label_y(self) -> float:
         """Where the "baseline" label sits: on its line, lifted clear of the meaningful-change label."""
+        if self.baseline_y is None:
+            raise ValueError("a chart without a baseline has no baseline label")
         if self.meaningful_y is not None and self.meaningful_y - self.baseline_y < LABEL_GAP:
             return self.meaningful_y + 4 - LABEL_GAP
         return self.baseline_y + 4
 
     @property
     def meaningful_label_y(self) -> float:
+        if self.meaningful_y is None:
+            raise ValueError("a chart without a meaningful-change line has no label for it")
         return self.meaningful_y + 4
 
 

@@ -38,8 +38,7 @@ def patient_alerts(patient_id: int) -> list[Alert]:
     intake = latest_submitted_intake(patient_id)
     if intake is None:
         return []
-    patient = db.session.get(Patient, patient_id)
-    return intake_alerts(intake, patient)
+    return intake_alerts(intake, intake.patient)
 
 
 def intake_alerts(intake: Intake, patient: Patient) -> list[Alert]:
@@ -117,5 +116,5 @@ def _pregnancy_alerts(health: dict) -> list[Alert]:
     trimester = health.get("trimester")
     if trimester == "1":
         return [Alert("pregnancy_first_trimester", f"Pregnant (1st trimester) — {avoid}", WARNING)]
-    label = q.TRIMESTER_LABELS.get(trimester, "trimester unknown")
+    label = q.TRIMESTER_LABELS.get(trimester or "", "trimester unknown")
     return [Alert("pregnancy", f"Pregnant ({label}) — {avoid}", WARNING)]

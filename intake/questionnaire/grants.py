@@ -42,7 +42,7 @@ def _issue(intake: Intake, kind: str, valid_for: timedelta, created_by_id: int |
     return raw
 
 
-def issue_link(intake: Intake, *, created_by_id: int | None = None) -> tuple[str, IntakeAccess]:
+def issue_link(intake: Intake, *, created_by_id: int | None = None) -> tuple[str, IntakeAccess | None]:
     """Give the intake a new link (earlier links stop working); return the raw token once, and its grant."""
     revoke_grants(intake, kind=LINK)
     raw = _issue(intake, LINK, timedelta(days=current_app.config["INTAKE_LINK_DAYS"]), created_by_id)

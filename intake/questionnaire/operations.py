@@ -81,7 +81,7 @@ def record_consent(
     intake.consent_name = full_name.strip()
     # A drawn signature wins; the typed one is the fallback for patients who cannot draw.
     intake.signature_path = signature_path or None
-    intake.signature_typed = None if signature_path else signature_typed.strip()
+    intake.signature_typed = None if signature_path else (signature_typed or "").strip()
     intake.consent_version = version
     intake.consent_text = text
     intake.consent_signed_at = now
@@ -113,7 +113,7 @@ def submit_intake(intake: Intake) -> None:
     if missing:
         raise IntakeIncomplete(missing)
     now = utcnow()
-    patient = db.session.get(Patient, intake.patient_id)
+    patient = intake.patient
     changes = apply_contact_details(patient, intake.step_answers(q.CONTACT))
     answers = dict(intake.answers)
     answers["contact_changes"] = changes

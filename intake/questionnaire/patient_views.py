@@ -37,6 +37,7 @@ from intake.questionnaire.forms import (
     OdiForm,
     PainForm,
     RedFlagsForm,
+    StepForm,
 )
 from intake.questionnaire.models import KIOSK, LINK, Intake, IntakeAccess
 from intake.questionnaire.summary import summarise
@@ -44,7 +45,7 @@ from intake.questionnaire.summary import summarise
 #: The session key holding a clinic tablet's kiosk token (and nothing else once kiosk mode starts).
 KIOSK_SESSION_KEY = "intake_kiosk"
 BODY_MAP_PREFIX = "pain"
-STEP_FORMS = {
+STEP_FORMS: dict[str, type[StepForm]] = {
     q.CONTACT: ContactForm,
     q.COMPLAINT: ComplaintForm,
     q.ODI: OdiForm,

@@ -129,7 +129,7 @@ def health_answers(saved: dict) -> list[Answer]:
         allergies.append(saved["allergy_other"].strip())
     pregnant = _choice(q.PREGNANCY_CHOICES, saved.get("pregnant"))
     if saved.get("pregnant") == "yes":
-        pregnant += f" ({q.TRIMESTER_LABELS.get(saved.get('trimester'), 'trimester unknown')})"
+        pregnant += f" ({q.TRIMESTER_LABELS.get(saved.get('trimester') or '', 'trimester unknown')})"
     anticoagulant = _yes_no(saved.get("anticoagulant"))
     if saved.get("anticoagulant") and saved.get("anticoagulant_name"):
         anticoagulant += f": {saved['anticoagulant_name']}"
