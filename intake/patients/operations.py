@@ -1,9 +1,16 @@
-"""Creating and changing patient records."""
+"""Creating and changing patient records.
+
+The pages call the operations that record their own audit event (``register_patient``,
+``edit_patient``, ``archive_patient``, ``restore_patient``); ``create_patient`` and
+``apply_demographics`` are their building blocks, also used by the demo and the intake.
+"""
 
 import re
 
 from sqlalchemy import update
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.extensions import db
 from intake.patients.models import Counter, Patient
 
@@ -84,3 +91,32 @@ def create_patient(values: dict, created_by=None) -> Patient:
 def set_archived(patient: Patient, archived: bool) -> None:
     """Archive or restore a patient (records are never deleted)."""
     patient.is_archived = archived
+
+
+def _record(action: str, patient: Patient) -> None:
+    record_event(action, patient=patient, record_type="patient", record_id=patient.id)
+
+
+def register_patient(values: dict, *, by) -> Patient:
+    """Open a chart for a new patient and record its creation."""
+    patient = create_patient(values, created_by=by)
+    _record(audit.CREATE, patient)
+    return patient
+
+
+def edit_patient(patient: Patient, values: dict) -> None:
+    """Change a patient's details and record the edit."""
+    apply_demographics(patient, values)
+    _record(audit.EDIT, patient)
+
+
+def archive_patient(patient: Patient) -> None:
+    """Take a patient off the list (their chart is kept) and record it."""
+    set_archived(patient, True)
+    _record(audit.ARCHIVE, patient)
+
+
+def restore_patient(patient: Patient) -> None:
+    """Put an archived patient back on the list and record it."""
+    set_archived(patient, False)
+    _record(audit.RESTORE, patient)

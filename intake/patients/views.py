@@ -43,8 +43,7 @@ def index():
 def create():
     form = PatientForm()
     if form.validate_on_submit():
-        patient = operations.create_patient(form.demographics(), created_by=current_user)
-        record_event(audit.CREATE, patient=patient, record_type="patient", record_id=patient.id)
+        patient = operations.register_patient(form.demographics(), by=current_user)
         db.session.commit()
         flash(f"Created chart {patient.chart_number} for {patient.spoken_name}.", "success")
         if request.form.get("then") == "intake":  # "Save and start intake"
@@ -74,8 +73,7 @@ def edit(patient_id: int):
         record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
         db.session.commit()
     if form.validate_on_submit():
-        operations.apply_demographics(patient, form.demographics())
-        record_event(audit.EDIT, patient=patient, record_type="patient", record_id=patient.id)
+        operations.edit_patient(patient, form.demographics())
         db.session.commit()
         flash(f"Saved {patient.spoken_name}'s details.", "success")
         return redirect(url_for("patients.chart", patient_id=patient.id))
@@ -85,22 +83,20 @@ def edit(patient_id: int):
 @bp.route("/<int:patient_id>/archive", methods=["POST"])
 @roles_required(*STAFF)
 def archive(patient_id: int):
-    return _set_archived(patient_id, True, "archived; their chart is kept")
+    return _set_archived(patient_id, operations.archive_patient, "archived; their chart is kept")
 
 
 @bp.route("/<int:patient_id>/restore", methods=["POST"])
 @roles_required(*STAFF)
 def restore(patient_id: int):
-    return _set_archived(patient_id, False, "restored to the patient list")
+    return _set_archived(patient_id, operations.restore_patient, "restored to the patient list")
 
 
-def _set_archived(patient_id: int, archived: bool, outcome: str):
+def _set_archived(patient_id: int, change, outcome: str):
     patient = get_patient(patient_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    operations.set_archived(patient, archived)
-    action = audit.ARCHIVE if archived else audit.RESTORE
-    record_event(action, patient=patient, record_type="patient", record_id=patient.id)
+    change(patient)
     db.session.commit()
     flash(f"{patient.spoken_name} {outcome}.", "success")
     return redirect(url_for("patients.chart", patient_id=patient.id))
