@@ -38,11 +38,16 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _placeholder_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("no-such-account-placeholder")
+
+
 def dummy_hash() -> str:
-    """Return the hash a failed lookup verifies against, so an unknown email costs the same time."""
-    # Made on first use, not at import: a full Argon2 hash per import slowed every process that imports auth.
-    return _hasher.hash("no-such-account-placeholder")
+    """Return the hash a failed lookup verifies against, so an unknown email costs what a known one does."""
+    # Made on first use, not at import (a full Argon2 hash per import slowed every process that imports
+    # auth), and by the hasher that makes real accounts' hashes, so the two costs stay equal.
+    return _placeholder_hash(_current_hasher())
 
 
 # --- Choosing a password ------------------------------------------------------------------
