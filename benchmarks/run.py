@@ -25,7 +25,7 @@ from intake.pain.regions import REGIONS
 from intake.patients.operations import create_patient
 from intake.staff.operations import create_user
 from intake.visits.models import Amendment, Visit, VisitPoint
-from intake.visits.note import read_note
+from intake.visits.note_record import read_note
 
 PASSWORD = "benchmark-password-2026"
 

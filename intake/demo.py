@@ -20,7 +20,7 @@ from intake.patients.operations import create_patient
 from intake.questionnaire import operations as intake_operations
 from intake.questionnaire import steps as q
 from intake.visits import operations as visit_operations
-from intake.visits.note import effective_note, read_note
+from intake.visits.note_record import effective_note, read_note
 from intake.visits.safety import alert_codes
 
 DEMO_STAFF = (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from intake.audit.operations import record_event
 from intake.extensions import db
+from intake.visits.note_fields import TEXT, names_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,29 +101,9 @@ INTAKE_TEXT = {
     "health": ("conditions", "medications", "anticoagulant_name", "allergy_other", "skin_condition_detail"),
     "consent": ("full_name", "signature_typed"),
 }
-#: Every free-text field of a visit note (and the amendment's reason, a protocol's name).
-NOTE_TEXT = (
-    "activity",
-    "patient_report",
-    "observations",
-    "tender_points",
-    "tongue",
-    "pulse",
-    "tcm_pattern",
-    "progress_against_plan",
-    "next_visit",
-    "frequency",
-    "home_care",
-    "needle_count_incident",
-    "cupping_sites",
-    "gua_sha_areas",
-    "moxibustion_points",
-    "massage_response",
-    "massage_areas_to_avoid",
-    "reaction_other",
-    "reaction_action",
-    "override_electro_with_pacemaker",
-)
+#: Every free-text field of a visit note (from the note's one list of fields), the point codes typed
+#: as text, and a caution override's reason (the amendment's reason and a protocol's name come on top).
+NOTE_TEXT = (*names_of(TEXT), "moxibustion_points", "override_electro_with_pacemaker")
 
 
 def assert_escaped(html: str, where: str) -> None:

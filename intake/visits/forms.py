@@ -1,4 +1,4 @@
-"""The visit note form: parses what the practitioner typed into a note dict (see ``intake.visits.note``)."""
+"""The visit note form: parses what the practitioner typed into a note dict (see ``intake.visits.note_fields``)."""
 
 import re
 from datetime import UTC, datetime
@@ -25,8 +25,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from intake.clinic_time import clinic_local_to_utc, to_clinic_time
 from intake.pain.bodymap import parse_region_scores
 from intake.pain.regions import REGIONS
-from intake.visits.models import KIND_LABELS
-from intake.visits.note import (
+from intake.visits.models import ACUPUNCTURE, KIND_LABELS
+from intake.visits.note_fields import CHOICE, CHOICES, FLAG, NUMBER, TEXT, names_of
+from intake.visits.points import find_point
+from intake.visits.safety import CAUTIONS
+from intake.visits.vocabulary import (
     CUPPING_LABELS,
     INTENSITY_LABELS,
     MASSAGE_TECHNIQUE_LABELS,
@@ -40,8 +43,6 @@ from intake.visits.note import (
     TECHNIQUE_LABELS,
     TOLERANCE_LABELS,
 )
-from intake.visits.points import find_point
-from intake.visits.safety import CAUTIONS
 
 NEEDLE_GAUGES = ("0.16 mm", "0.18 mm", "0.20 mm", "0.22 mm", "0.25 mm", "0.30 mm", "0.35 mm")
 NEEDLE_LENGTHS = ("13 mm", "15 mm", "25 mm", "30 mm", "40 mm", "50 mm", "60 mm", "75 mm")
@@ -277,23 +278,22 @@ class VisitNoteForm(FlaskForm):
 
     def note(self, pain_before: dict, pain_after: dict) -> dict:
         """Return the note dict for what was typed (call after validation)."""
-        text = {name: (getattr(self, name).data or "").strip() for name in _TEXT_FIELDS}
-        numbers = {name: getattr(self, name).data for name in _NUMBER_FIELDS}
+        text = {name: (getattr(self, name).data or "").strip() for name in names_of(CHOICE, TEXT)}
+        numbers = {name: getattr(self, name).data for name in names_of(NUMBER)}
+        flags = {name: bool(getattr(self, name).data) for name in names_of(FLAG)}
+        ticked = {name: getattr(self, name).ordered() for name in names_of(CHOICES)}
         moxibustion_points = list(
             dict.fromkeys(_point_code(c) for c in _split_codes(self.moxibustion_points.data))
         )
         return {
             **text,
             **numbers,
+            **flags,
+            **ticked,
             "visit_at": clinic_local_to_utc(self.visit_at.data).astimezone(UTC).isoformat(),
-            "kind": self.kind.data or "acupuncture",
+            "kind": self.kind.data or ACUPUNCTURE,
             "protocol_id": whole_number(self.protocol_id.data),
-            "gua_sha": bool(self.gua_sha.data),
-            "heat_lamp": bool(self.heat_lamp.data),
             "moxibustion_points": moxibustion_points,
-            "massage_techniques": self.massage_techniques.ordered(),
-            "massage_areas": self.massage_areas.ordered(),
-            "reactions": self.reactions.ordered(),
             "points": [v for v in (row.form.value() for row in self.points) if v],
             "electro_pairs": [v for v in (row.form.value() for row in self.electro_pairs) if v],
             "overrides": {
@@ -304,51 +304,6 @@ class VisitNoteForm(FlaskForm):
             "pain_before": pain_before,
             "pain_after": pain_after,
         }
-
-
-_TEXT_FIELDS = (
-    "progress",
-    "sleep",
-    "activity",
-    "patient_report",
-    "observations",
-    "tender_points",
-    "tongue",
-    "pulse",
-    "tcm_pattern",
-    "progress_against_plan",
-    "next_visit",
-    "frequency",
-    "home_care",
-    "needle_gauge",
-    "needle_length",
-    "needle_count_incident",
-    "moxibustion_kind",
-    "cupping_style",
-    "cupping_sites",
-    "gua_sha_areas",
-    "massage_pressure",
-    "massage_tolerance",
-    "massage_response",
-    "massage_areas_to_avoid",
-    "reaction_other",
-    "reaction_action",
-)
-_NUMBER_FIELDS = (
-    "duration_minutes",
-    "flare_ups",
-    "flare_up_worst",
-    "lumbar_flexion_degrees",
-    "lumbar_extension_degrees",
-    "fingertip_to_floor_cm",
-    "slr_left_degrees",
-    "slr_right_degrees",
-    "retention_minutes",
-    "needles_inserted",
-    "needles_removed",
-    "cupping_minutes",
-    "massage_minutes",
-)
 
 
 def _split_codes(text: str | None) -> list[str]:

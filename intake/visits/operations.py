@@ -1,6 +1,6 @@
 """The clinic's rules for visit notes: drafts and versions, safety overrides, signing, amendments, protocols.
 
-Views parse the form into a note dict (see ``intake.visits.note``) and call these; each
+Views parse the form into a note dict (see ``intake.visits.note_record``) and call these; each
 function changes the session only when every rule passes, and records its own audit event with
 the change (the caller commits once), so a signed or amended note is always on the trail.
 """
@@ -16,16 +16,11 @@ from intake.clinic_time import clinic_zone
 from intake.database import utcnow
 from intake.extensions import db
 from intake.refused import Refused
+from intake.visits.display import describe_changes
 from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
-from intake.visits.note import (
-    NO_REACTION,
-    describe_changes,
-    effective_note,
-    read_note,
-    write_amended_pain,
-    write_note,
-)
+from intake.visits.note_record import effective_note, read_note, write_amended_pain, write_note
 from intake.visits.safety import missing_overrides
+from intake.visits.vocabulary import NO_REACTION
 
 DRAFT_OVERDUE_AFTER = timedelta(days=1)
 #: A tablet's clock may run a little ahead of the server's.

@@ -16,21 +16,19 @@ from intake.patients.records import get_patient
 from intake.questionnaire.alerts import patient_alerts
 from intake.refused import Refused
 from intake.visits import bp, operations
+from intake.visits.display import describe_changes, note_sections
 from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form, whole_number
 from intake.visits.models import PointProtocol, Visit
-from intake.visits.note import (
+from intake.visits.note_record import effective_note, read_note
+from intake.visits.points import all_points, search_points
+from intake.visits.safety import alert_codes, cautions_for
+from intake.visits.vocabulary import (
     CAUTION_LABELS,
     INTENSITY_LABELS,
     SIDE_LABELS,
     TCM_PATTERN_SUGGESTIONS,
     TECHNIQUE_LABELS,
-    describe_changes,
-    effective_note,
-    note_sections,
-    read_note,
 )
-from intake.visits.points import all_points, search_points
-from intake.visits.safety import alert_codes, cautions_for
 
 BLANK_POINT_ROWS = 3
 NOTE_URL = "/patients/<int:patient_id>/visits/<int:visit_id>"

@@ -4,7 +4,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from intake.extensions import db
 from intake.visits.models import Visit
-from intake.visits.note import read_note
+from intake.visits.note_record import read_note
 from tests.conftest import PASSWORD
 
 

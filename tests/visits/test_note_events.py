@@ -9,7 +9,7 @@ from intake.patients.models import Patient
 from intake.refused import Refused
 from intake.visits import operations
 from intake.visits.models import PointProtocol
-from intake.visits.note import effective_note, read_note
+from intake.visits.note_record import effective_note, read_note
 
 
 def _trail(app, visit_id: int) -> list[tuple[str, str]]:

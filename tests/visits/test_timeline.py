@@ -12,7 +12,7 @@ from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT
 from intake.pain.operations import record_scores
 from intake.visits.chart import CHART_VISITS
 from intake.visits.models import Amendment, Visit, VisitPoint
-from intake.visits.note import read_note
+from intake.visits.note_record import read_note
 from intake.visits.timeline_views import VISITS_PER_PAGE
 
 
