@@ -2,13 +2,18 @@
 
 from datetime import datetime, timedelta
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.models import CHECK_IN, CONTEXTS, PainScore
 from intake.pain.regions import REGION_BY_CODE
+from intake.refused import Refused
 
 #: A tablet's clock may run a little ahead of the server's; times within this are "now".
 CLOCK_TOLERANCE = timedelta(minutes=5)
+#: The form field a check-in's scores belong to, for a refusal's message.
+SCORES_FIELD = "scores"
 
 
 def is_in_the_future(moment: datetime) -> bool:
@@ -88,3 +93,22 @@ def record_check_in(
     return record_scores(
         patient_id, scores, context=CHECK_IN, recorded_at=recorded_at, recorded_by_id=recorded_by_id
     )
+
+
+def check_in_problems(scores: dict[str, int]) -> dict[str, str]:
+    """Return what stops these scores being a check-in, by field (empty: nothing)."""
+    if not scores:
+        return {SCORES_FIELD: "Give at least one body region a score from 0 to 10."}
+    return {}
+
+
+def check_in(patient, scores: dict[str, int], *, recorded_at: datetime, by) -> list[PainScore]:
+    """Record a staff member's check-in of the patient's scores and its audit event."""
+    problems = check_in_problems(scores)
+    if problems:
+        raise Refused(problems)
+    rows = record_check_in(patient.id, scores, recorded_at=recorded_at, recorded_by_id=by.id)
+    record_event(
+        audit.CREATE, patient=patient, record_type="pain_check_in", detail=f"{len(scores)} regions scored"
+    )
+    return rows

@@ -1,6 +1,7 @@
 """Pain history and check-in pages (clinical staff only)."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,6 +22,7 @@ from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
+from intake.refused import Refused
 
 CHECK_IN_PREFIX = "pain"
 
@@ -104,7 +106,8 @@ def export(patient_id: int):
     period, valid = _period(form)
     if not valid:
         flash("Fix the dates to export the pain history.", "error")
-        return redirect(url_for("pain.history", patient_id=patient.id, **request.args))
+        period_args: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("pain.history", patient_id=patient.id, **period_args))
     filename = export_filename(patient.chart_number, form.start.data, form.end.data)
     csv_text = pain_scores_csv(load_score_records(patient.id, period))
     _record(audit.EXPORT, patient, "pain_history", f"CSV, {_describe_period(form, valid)}")
@@ -121,19 +124,22 @@ def export(patient_id: int):
 def check_in(patient_id: int):
     patient = get_patient(patient_id)
     form = CheckInForm()
-    scores, score_errors, missing_scores = {}, {}, None
+    scores: dict[str, int] = {}
+    score_errors: dict[str, str] = {}
+    missing_scores = None
     if request.method == "POST":
         scores, score_errors = parse_region_scores(request.form, CHECK_IN_PREFIX)
-        if not scores and not score_errors:
-            missing_scores = "Give at least one body region a score from 0 to 10."
-        if form.validate_on_submit() and scores and not score_errors:
-            operations.record_check_in(
-                patient.id, scores, recorded_at=form.recorded_at.data, recorded_by_id=current_user.id
-            )
-            _record(audit.CREATE, patient, "pain_check_in", f"{len(scores)} regions scored")
-            db.session.commit()
-            flash(f"Saved {patient.spoken_name}'s check-in ({len(scores)} regions).", "success")
-            return redirect(url_for("pain.history", patient_id=patient.id))
+        if form.validate_on_submit() and not score_errors:
+            try:
+                operations.check_in(patient, scores, recorded_at=form.recorded_at.data, by=current_user)
+            except Refused as refused:
+                missing_scores = refused.errors[operations.SCORES_FIELD]
+            else:
+                db.session.commit()
+                flash(f"Saved {patient.spoken_name}'s check-in ({len(scores)} regions).", "success")
+                return redirect(url_for("pain.history", patient_id=patient.id))
+        elif not score_errors:  # other fields are wrong too: show every message at once
+            missing_scores = operations.check_in_problems(scores).get(operations.SCORES_FIELD)
     else:
         form.recorded_at.data = utcnow().astimezone(clinic_zone()).replace(second=0, microsecond=0)
         _record(audit.VIEW, patient, "pain_check_in", "check-in form")
