@@ -1,5 +1,6 @@
 """Signing in and out, the session timer's endpoints, and each staff member's own account page."""
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
@@ -46,7 +47,7 @@ def load_user(session_id: str):
     return user
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Return True when ``target`` is a path on this site (no open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False

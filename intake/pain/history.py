@@ -132,11 +132,11 @@ class PainHistory:
         return [o for o in self.occasions if o.context in ARRIVAL_CONTEXTS]
 
     @property
-    def first_scores(self) -> dict[str, int]:
+    def first_scores(self) -> dict[str, float]:
         return {r.region.code: r.change.baseline for r in self.regions if r.change}
 
     @property
-    def latest_scores(self) -> dict[str, int]:
+    def latest_scores(self) -> dict[str, float]:
         return {r.region.code: r.change.latest for r in self.regions if r.change}
 
     @property

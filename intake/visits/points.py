@@ -86,7 +86,8 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """Read the point table from package data (once per process)."""
     source = files("intake.visits") / "data" / "acupuncture_points.csv"
-    with source.open(encoding="utf-8", newline="") as handle:
+    # Traversable's stub leaves out newline=, which the csv module needs; the file is a plain pathlib.Path.
+    with source.open(encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]
         points = tuple(
             Point(
                 code=row["code"],
