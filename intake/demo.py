@@ -6,6 +6,7 @@ history. Demo data is for trying the app only; never load it into a production d
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 
@@ -399,7 +400,7 @@ def _seed_tyler(tyler, mei, sam) -> None:
     for days_ago, low_back in TYLER_VISITS:
         before = {"lower_back_r": low_back, "buttock_r": low_back - 1, "thigh_back_r": max(0, low_back - 3)}
         after = {code: max(0, score - 2) for code, score in before.items()}
-        note = dict(
+        note: dict[str, Any] = dict(
             kind="massage",
             duration_minutes=60,
             progress="better" if days_ago < 56 else "same",
@@ -419,7 +420,7 @@ def _seed_tyler(tyler, mei, sam) -> None:
             pain_after=after,
         )
         _visit(tyler, sam, clinic_moment(days_ago, 17), **note)
-    draft = dict(
+    draft: dict[str, Any] = dict(
         kind="acupuncture",
         progress="worse",
         flare_ups=1,
@@ -447,7 +448,7 @@ def _seed_priya(priya, mei, sam) -> None:
     _submit_intake(
         priya, clinic_moment(30, 13), complaint=complaint, pain=pain, odi=1, health=health, reviewer=mei
     )
-    massage = dict(
+    massage: dict[str, Any] = dict(
         kind="massage",
         duration_minutes=45,
         massage_techniques=["swedish", "myofascial_release"],
