@@ -1,9 +1,12 @@
 """The life of an intake: start, save each step, consent, submit, review, cancel.
 
 A submitted intake is never changed (only its review stamp is added); new information is a new intake.
-Every function adds to the session; the caller commits once.
+Every function adds to the session; the caller commits once. The pages call the operations at the
+end of this module, which apply the clinic's rules and record their own audit events.
 """
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.operations import record_scores
@@ -11,14 +14,15 @@ from intake.patients.models import Patient
 from intake.patients.operations import apply_demographics
 from intake.questionnaire import grants
 from intake.questionnaire import steps as q
-from intake.questionnaire.models import IN_PROGRESS, REVOKED, SUBMITTED, Intake
+from intake.questionnaire.models import IN_PROGRESS, LINK, REVOKED, SUBMITTED, Intake, IntakeAccess
+from intake.refused import Refused
 
 
-class IntakeClosed(Exception):
+class IntakeClosed(Refused):
     """The intake was submitted or cancelled; its answers can no longer change."""
 
 
-class IntakeIncomplete(Exception):
+class IntakeIncomplete(Refused):
     """Some steps are not saved yet."""
 
     def __init__(self, missing: list[str]):
@@ -168,4 +172,122 @@ def patient_intakes(patient_id: int) -> list[Intake]:
             .where(Intake.patient_id == patient_id)
             .order_by(Intake.created_at.desc(), Intake.id.desc())
         )
+    )
+
+
+# --- What staff do from the chart, each with its audit event ------------------------------------
+
+
+def _record(action: str, intake: Intake, detail: str = "") -> None:
+    record_event(action, patient=intake.patient, record_type="intake", record_id=intake.id, detail=detail)
+
+
+def _require_active_patient(patient: Patient) -> None:
+    if patient.is_archived:
+        raise Refused(f"{patient.spoken_name} is archived. Restore the patient before starting an intake.")
+
+
+def _started(patient: Patient, by) -> Intake:
+    """Return the patient's intake in progress, or a new one (recording that it was created)."""
+    intake = in_progress_intake(patient.id)
+    if intake is None:
+        intake = start_intake(patient, started_by_id=by.id)
+        _record(audit.CREATE, intake)
+    return intake
+
+
+def send_link(patient: Patient, *, by) -> tuple[Intake, str, IntakeAccess | None]:
+    """Give an active patient a new intake link; return the intake, the raw token (shown once) and its grant."""
+    _require_active_patient(patient)
+    intake = _started(patient, by)
+    token, grant = grants.issue_link(intake, created_by_id=by.id)
+    _record(audit.ISSUE_LINK, intake)
+    return intake, token, grant
+
+
+def hand_over_tablet(patient: Patient, *, by) -> str:
+    """Open an active patient's intake on this clinic tablet; return the raw token for its session."""
+    _require_active_patient(patient)
+    intake = _started(patient, by)
+    token = grants.issue_kiosk_grant(intake, created_by_id=by.id)
+    _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before the view ends their session
+    return token
+
+
+def revoke_link(intake: Intake) -> bool:
+    """Stop the intake's link and record it; return whether a working link was revoked."""
+    revoked = grants.revoke_grants(intake, kind=LINK)
+    _record(audit.REVOKE, intake, "intake link revoked" if revoked else "no working link to revoke")
+    return bool(revoked)
+
+
+def withdraw_intake(intake: Intake) -> None:
+    """Cancel an intake in progress from the chart and record it."""
+    try:
+        cancel_intake(intake)
+    except IntakeClosed:
+        raise IntakeClosed("That intake was already submitted or cancelled.") from None
+    _record(audit.REVOKE, intake, "intake cancelled")
+
+
+def review_intake(intake: Intake, *, by) -> bool:
+    """Mark a submitted intake reviewed and record it; return False if it already was."""
+    if not intake.is_submitted:
+        raise Refused("Only a submitted intake can be marked reviewed.")
+    if not mark_reviewed(intake, by.id):
+        return False
+    _record(audit.REVIEW, intake)
+    return True
+
+
+# --- What the patient does through their link or the clinic tablet ------------------------------
+
+
+def record_by_patient(grant: IntakeAccess, action: str, detail: str = "") -> None:
+    """Audit what the patient did on their intake (the actor is their link or the tablet's grant)."""
+    intake = grant.intake
+    record_event(
+        action,
+        patient=intake.patient,
+        record_type="intake",
+        record_id=intake.id,
+        detail=detail,
+        by_patient=grant.kind,
+    )
+
+
+def answers_to_show(intake: Intake, step: str) -> dict:
+    """Return a step's saved answers; an unsaved contact step starts from the chart's details."""
+    saved = intake.step_answers(step)
+    if step == q.CONTACT and not saved:
+        patient = intake.patient
+        saved = {name: getattr(patient, name) or "" for name in q.CONTACT_FIELDS}
+    return saved
+
+
+def _used(grant: IntakeAccess) -> None:
+    grant.last_used_at = utcnow()
+
+
+def save_answers(grant: IntakeAccess, step: str, values: dict) -> None:
+    """Save one step the patient filled in, and record it."""
+    save_step(grant.intake, step, values)
+    record_by_patient(grant, audit.EDIT, f"step {step}")
+    _used(grant)
+
+
+def sign_consent(grant: IntakeAccess, **consent) -> None:
+    """Record the patient's consent (see ``record_consent``), and the signing."""
+    record_consent(grant.intake, **consent)
+    record_by_patient(grant, audit.SIGN, "consent")
+    _used(grant)
+
+
+def submit_answers(grant: IntakeAccess) -> None:
+    """Submit the patient's intake (``IntakeIncomplete`` if steps are missing) and record what changed."""
+    intake = grant.intake
+    submit_intake(intake)
+    changed = sorted((intake.answers or {}).get("contact_changes") or {})
+    record_by_patient(
+        grant, audit.SUBMIT, f"contact details changed: {', '.join(changed)}" if changed else ""
     )

@@ -21,9 +21,7 @@ from flask import (
 
 from intake import throttle
 from intake.audit import models as audit
-from intake.audit.operations import record_event
 from intake.auth.access import public
-from intake.database import utcnow
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.pain.bodymap import parse_region_scores
@@ -74,19 +72,6 @@ class Filler:
         if self.is_kiosk:
             return url_for(f"intake_link.kiosk_{page}", **values)
         return url_for(f"intake_link.link_{page}", token=self.token, **values)
-
-
-def record_patient_event(filler: Filler, action: str, detail: str = "") -> None:
-    """Audit what the patient did on their intake (the actor is their link or the tablet's grant)."""
-    intake = filler.intake
-    record_event(
-        action,
-        patient=intake.patient,
-        record_type="intake",
-        record_id=intake.id,
-        detail=detail,
-        by_patient=filler.grant.kind,
-    )
 
 
 def link_unavailable():
@@ -179,7 +164,7 @@ def show_step(filler: Filler, step: str):
     if step not in q.STEP_BY_KEY:
         abort(404)
     if request.method == "GET":  # each step shows what is saved (the contact step, the chart's details)
-        record_patient_event(filler, audit.VIEW, f"step {step}")
+        operations.record_by_patient(filler.grant, audit.VIEW, f"step {step}")
         db.session.commit()
     if step == q.REVIEW:
         return review(filler)
@@ -209,24 +194,16 @@ def render_step(filler: Filler, step: str, status: int = 200, **context):
 
 
 def _saved(filler: Filler, step: str):
-    if step == q.CONSENT:
-        record_patient_event(filler, audit.SIGN, "consent")
-    else:
-        record_patient_event(filler, audit.EDIT, f"step {step}")
-    filler.grant.last_used_at = utcnow()
     db.session.commit()
     return redirect(filler.url("step", step=q.next_step(step)))
 
 
 def form_step(filler: Filler, step: str):
     form_class = STEP_FORMS[step]
-    saved = filler.intake.step_answers(step)
-    if step == q.CONTACT and not saved:
-        patient = filler.intake.patient
-        saved = {name: getattr(patient, name) or "" for name in q.CONTACT_FIELDS}
+    saved = operations.answers_to_show(filler.intake, step)
     form = form_class() if request.method == "POST" else form_class.from_answers(saved)
     if form.validate_on_submit():
-        operations.save_step(filler.intake, step, form.answers())
+        operations.save_answers(filler.grant, step, form.answers())
         return _saved(filler, step)
     return render_step(filler, step, 422 if form.errors else 200, form=form)
 
@@ -239,7 +216,7 @@ def pain_step(filler: Filler):
     form = PainForm()
     scores, map_errors = parse_region_scores(request.form, BODY_MAP_PREFIX)
     if form.validate_on_submit() and not map_errors:
-        operations.save_step(filler.intake, q.PAIN, {"regions": scores, **form.answers()})
+        operations.save_answers(filler.grant, q.PAIN, {"regions": scores, **form.answers()})
         return _saved(filler, q.PAIN)
     return render_step(filler, q.PAIN, 422, form=form, scores=scores, map_errors=map_errors)
 
@@ -258,8 +235,8 @@ def consent_step(filler: Filler):
             }
         )
     if form.validate_on_submit():
-        operations.record_consent(
-            intake,
+        operations.sign_consent(
+            filler.grant,
             full_name=form.full_name.data,
             signature_path=(form.signature_path.data or "").strip() or None,
             signature_typed=form.signature_typed.data,
@@ -290,18 +267,13 @@ def review(filler: Filler, status: int = 200):
 
 
 def submit(filler: Filler):
-    intake = filler.intake
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        operations.submit_intake(intake)
+        operations.submit_answers(filler.grant)
     except operations.IntakeIncomplete:
         flash("Some steps are not finished yet; they are listed below.", "error")
         return review(filler, 422)
-    changed = sorted((intake.answers or {}).get("contact_changes") or {})
-    record_patient_event(
-        filler, audit.SUBMIT, f"contact details changed: {', '.join(changed)}" if changed else ""
-    )
     db.session.commit()
     if filler.is_kiosk:
         # The tablet keeps nothing: the next person needs a staff sign-in to reach anything.

@@ -10,11 +10,12 @@ from intake.auth.roles import CLINICAL, STAFF
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients.records import get_patient
-from intake.questionnaire import bp, grants, operations
-from intake.questionnaire.models import LINK, Intake
+from intake.questionnaire import bp, operations
+from intake.questionnaire.models import Intake
 from intake.questionnaire.patient_views import KIOSK_SESSION_KEY
 from intake.questionnaire.qr import qr_data_uri
 from intake.questionnaire.summary import summarise
+from intake.refused import Refused
 
 
 def get_intake(patient_id: int, intake_id: int) -> Intake:
@@ -25,30 +26,14 @@ def get_intake(patient_id: int, intake_id: int) -> Intake:
     return intake
 
 
-def _record(action: str, intake: Intake, detail: str = "") -> None:
-    record_event(action, patient=intake.patient, record_type="intake", record_id=intake.id, detail=detail)
-
-
-def _started(patient) -> Intake:
-    """Return the patient's intake in progress, or a new one (recording that it was created)."""
-    intake = operations.in_progress_intake(patient.id)
-    if intake is None:
-        intake = operations.start_intake(patient, started_by_id=current_user.id)
-        _record(audit.CREATE, intake)
-    return intake
-
-
 def _confirmed() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
 
 
-def _open_patient(patient_id: int):
-    patient = get_patient(patient_id)
-    if patient.is_archived:
-        flash(f"{patient.spoken_name} is archived. Restore the patient before starting an intake.", "error")
-        abort(redirect(url_for("patients.chart", patient_id=patient.id)))
-    return patient
+def _back_to_chart(patient_id: int, refused: Refused):
+    flash(refused.message, "error")
+    return redirect(url_for("patients.chart", patient_id=patient_id))
 
 
 @bp.route("/start")
@@ -64,33 +49,42 @@ def start(patient_id: int):
         detail="intake start page",
     )
     db.session.commit()
-    return render_template("questionnaire/start.html", patient=patient, intake=intake, confirm_form=ConfirmForm())
+    return render_template(
+        "questionnaire/start.html", patient=patient, intake=intake, confirm_form=ConfirmForm()
+    )
 
 
 @bp.route("/link", methods=["POST"])
 @roles_required(*STAFF)
 def send_link(patient_id: int):
-    patient = _open_patient(patient_id)
+    patient = get_patient(patient_id)
     _confirmed()
-    intake = _started(patient)
-    token, grant = grants.issue_link(intake, created_by_id=current_user.id)
-    _record(audit.ISSUE_LINK, intake)
+    try:
+        intake, token, grant = operations.send_link(patient, by=current_user)
+    except Refused as refused:
+        return _back_to_chart(patient.id, refused)
     db.session.commit()
     url = url_for("intake_link.link_resume", token=token, _external=True)
     # The token exists in clear only in this response: it is shown once and never stored.
     return render_template(
-        "questionnaire/link.html", patient=patient, intake=intake, grant=grant, link_url=url, qr_uri=qr_data_uri(url)
+        "questionnaire/link.html",
+        patient=patient,
+        intake=intake,
+        grant=grant,
+        link_url=url,
+        qr_uri=qr_data_uri(url),
     )
 
 
 @bp.route("/kiosk", methods=["POST"])
 @roles_required(*STAFF)
 def open_kiosk(patient_id: int):
-    patient = _open_patient(patient_id)
+    patient = get_patient(patient_id)
     _confirmed()
-    intake = _started(patient)
-    token = grants.issue_kiosk_grant(intake, created_by_id=current_user.id)
-    _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before their session ends below
+    try:
+        token = operations.hand_over_tablet(patient, by=current_user)
+    except Refused as refused:
+        return _back_to_chart(patient.id, refused)
     db.session.commit()
     # Hand-over: the staff session ends here; the tablet's session holds only this intake's grant.
     logout_user()
@@ -104,8 +98,7 @@ def open_kiosk(patient_id: int):
 def revoke_link(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     _confirmed()
-    revoked = grants.revoke_grants(intake, kind=LINK)
-    _record(audit.REVOKE, intake, "intake link revoked" if revoked else "no working link to revoke")
+    revoked = operations.revoke_link(intake)
     db.session.commit()
     flash(
         "The intake link no longer works." if revoked else "There was no working link to revoke.", "success"
@@ -119,11 +112,9 @@ def cancel(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     _confirmed()
     try:
-        operations.cancel_intake(intake)
-    except operations.IntakeClosed:
-        flash("That intake was already submitted or cancelled.", "error")
-        return redirect(url_for("patients.chart", patient_id=patient_id))
-    _record(audit.REVOKE, intake, "intake cancelled")
+        operations.withdraw_intake(intake)
+    except Refused as refused:
+        return _back_to_chart(patient_id, refused)
     db.session.commit()
     flash("Intake cancelled; its link and tablet session no longer work.", "success")
     return redirect(url_for("patients.chart", patient_id=patient_id))
@@ -134,7 +125,7 @@ def cancel(patient_id: int, intake_id: int):
 def show(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     patient = intake.patient
-    _record(audit.VIEW, intake)
+    record_event(audit.VIEW, patient=patient, record_type="intake", record_id=intake.id)
     db.session.commit()
     return render_template(
         "questionnaire/show.html",
@@ -150,11 +141,11 @@ def show(patient_id: int, intake_id: int):
 def mark_reviewed(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
     _confirmed()
-    if not intake.is_submitted:
-        flash("Only a submitted intake can be marked reviewed.", "error")
-        return redirect(url_for("patients.chart", patient_id=patient_id))
-    if operations.mark_reviewed(intake, current_user.id):
-        _record(audit.REVIEW, intake)
+    try:
+        reviewed = operations.review_intake(intake, by=current_user)
+    except Refused as refused:
+        return _back_to_chart(patient_id, refused)
+    if reviewed:
         db.session.commit()
         flash("Intake marked reviewed.", "success")
     else:
