@@ -124,10 +124,10 @@ def edit(patient_id: int, visit_id: int):
         form = VisitNoteForm(data=form_data_for(note, visit.version))
         return _render_note(visit, form, note)
     form = VisitNoteForm()
-    note, pain_errors = read_note_form(form, request.form)
-    if note is None:
+    submitted, pain_errors = read_note_form(form, request.form)
+    if submitted is None:
         return _render_note(visit, form, None, pain_errors=pain_errors, status=422)
-    return _save_and_act(visit, form, note)
+    return _save_and_act(visit, form, submitted)
 
 
 def _save_and_act(visit: Visit, form: VisitNoteForm, note: dict):
@@ -165,7 +165,7 @@ def _save_and_act(visit: Visit, form: VisitNoteForm, note: dict):
         return _save_protocol(visit, form, note)
     if protocol_id is not None:
         flash(
-            f"Added the points of “{db.session.get(PointProtocol, protocol_id).name}”. Adjust them as needed.",
+            f"Added the points of “{db.get_or_404(PointProtocol, protocol_id).name}”. Adjust them as needed.",
             "success",
         )
     else:
@@ -347,20 +347,20 @@ def amend(patient_id: int, visit_id: int):
         form = AmendmentForm(data=form_data_for(note, None))
         return _render_amend(visit, form, note)
     form = AmendmentForm()
-    note, pain_errors = read_note_form(form, request.form)
-    if note is None:
+    submitted, pain_errors = read_note_form(form, request.form)
+    if submitted is None:
         return _render_amend(visit, form, None, pain_errors=pain_errors, status=422)
     try:
         operations.amend_visit(
             visit,
-            note,
+            submitted,
             reason=form.reason.data or "",
             user=current_user,
             alerts=alert_codes(visit.patient_id),
         )
     except Refused as refused:
         db.session.rollback()
-        return _render_amend(visit, form, note, refused=refused.errors, status=422)
+        return _render_amend(visit, form, submitted, refused=refused.errors, status=422)
     db.session.commit()
     flash("Amendment recorded beside the signed note.", "success")
     return redirect(url_for("visits.show", patient_id=patient_id, visit_id=visit_id))
