@@ -1,14 +1,23 @@
 """Fixtures: a fresh app and database per test, callable factories, a signed-in client,
-and a live server for browser tests."""
+and a live server for browser tests.
 
+The schema is built once per run (per pytest-xdist worker) by the migrations, so the suite runs
+against what production runs, audit triggers included. On PostgreSQL each xdist worker gets a
+database of its own, cloned from the one TEST_DATABASE_URL names (the role needs CREATEDB).
+"""
+
+import fcntl
 import os
 import shutil
 import threading
 from datetime import date
+from functools import cache
 from itertools import count
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from intake import create_app
@@ -23,38 +32,99 @@ pytest_plugins = [
     "tests.fixtures.security",
 ]
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+#: The PostgreSQL database named by the environment; under xdist, the template each worker clones.
+SHARED_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+#: "gw0", "gw1"… under pytest-xdist, "" in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 PASSWORD = "correct-horse-battery-staple"
 _sequence = count(1)
 
 
-def _reset_postgres(url: str) -> None:
-    """Empty every table (schema built once per run) and restore the chart counter."""
+def _database_of_this_worker(url: str | None) -> str | None:
+    if not url or not WORKER:
+        return url
+    shared = make_url(url)
+    return shared.set(database=f"{shared.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+#: The PostgreSQL database this process's tests use (None: SQLite files).
+TEST_DATABASE_URL = _database_of_this_worker(SHARED_DATABASE_URL)
+
+
+def _migrate(url: str) -> None:
+    """Build the schema in an empty database with the migrations (one head, triggers included)."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _rebuild_postgres(url: str) -> None:
+    """Drop everything in the database's public schema and migrate it from scratch."""
     engine = create_engine(url)
     with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(url)
+
+
+def _clone_postgres(template_url: str, url: str) -> None:
+    """Create the database of ``url`` afresh as a copy of the template database."""
+    template, name = make_url(template_url).database, make_url(url).database
+    maintenance = make_url(template_url).set(database="postgres")
+    engine = create_engine(maintenance, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    except Exception as exc:
+        pytest.fail(
+            f"Cannot create {name} from {template} for xdist worker {WORKER}: {exc}\n"
+            "The test role needs CREATEDB (ALTER ROLE … CREATEDB), or run without -n.",
+            pytrace=False,
+        )
+    finally:
+        engine.dispose()
+
+
+def _prepare_postgres(run_directory) -> None:
+    """Migrate the shared database once per run, then give this worker its own copy."""
+    if not WORKER:
+        _rebuild_postgres(TEST_DATABASE_URL)
+        return
+    # The run's temporary directory is shared by its workers: the first to take the lock migrates.
+    with (run_directory / "postgres-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        migrated = run_directory / "postgres-template.migrated"
+        if not migrated.exists():
+            _rebuild_postgres(SHARED_DATABASE_URL)
+            migrated.touch()
+        # Cloning needs the template free of connections, so clones are taken one at a time too.
+        _clone_postgres(SHARED_DATABASE_URL, TEST_DATABASE_URL)
+
+
+@cache
+def _engine(url: str):
+    return create_engine(url)
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty every table (schema built once per run) and restore the chart counter."""
+    with _engine(url).begin() as connection:
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("INSERT INTO counter (name, value) VALUES ('chart_number', 1000)"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
-    """Build the schema once: a SQLite file to copy per test, or the PostgreSQL tables."""
+    """Build the schema once: a SQLite file to copy per test, or this worker's PostgreSQL database."""
     if TEST_DATABASE_URL:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL)
-        with app.app_context():
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-            db.create_all()
-            db.engine.dispose()
+        _prepare_postgres(tmp_path_factory.getbasetemp().parent)
         return None
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
+    _migrate(f"sqlite:///{path}")
     return path
 
 

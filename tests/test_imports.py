@@ -3,6 +3,10 @@
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.db_independent  # no database involved
+
 CHECK = r"""
 import importlib, pkgutil, sys
 import intake

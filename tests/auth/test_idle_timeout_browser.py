@@ -1,8 +1,11 @@
 """On a shared tablet, in a real browser: the idle warning, "Stay signed in", and the sign-out."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def test_idle_tablet_warns_then_returns_to_sign_in_and_back_shows_no_patient(

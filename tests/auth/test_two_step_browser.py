@@ -3,9 +3,12 @@
 import re
 
 import pyotp
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def _sign_in(page, live_server, email):

@@ -3,10 +3,13 @@ regions on the body map, signs on the canvas and submits; the practitioner sees 
 
 import os
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from intake.questionnaire import steps as q
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 SHOTS = os.path.join("test-results", "intake")  # screenshots to look at
 

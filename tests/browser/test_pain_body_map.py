@@ -1,9 +1,12 @@
 """On a tablet: tap regions on the body map, score them with the big buttons, see them in the history."""
 
+import pytest
 from flask import render_template_string
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def _sign_in(page: Page, live_server, user):

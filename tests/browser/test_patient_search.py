@@ -1,8 +1,11 @@
 """On a tablet: sign in, add a patient, find them by search."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def test_front_desk_adds_a_patient_and_finds_them(page: Page, live_server, make_user, make_patient):

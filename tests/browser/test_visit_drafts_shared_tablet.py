@@ -2,12 +2,15 @@
 
 import json
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from intake.extensions import db
 from intake.visits.models import Visit
 from intake.visits.note_record import read_note
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def sign_in(page: Page, live_server, user):

@@ -1,11 +1,14 @@
 """When the Wi-Fi drops mid-note, nothing typed is lost: it is sent when the link is back."""
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from intake.extensions import db
 from intake.visits.models import Visit
 from intake.visits.note_record import read_note
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.db_independent  # browser flows run once, on SQLite
 
 
 def open_draft(page: Page, live_server, user, visit):

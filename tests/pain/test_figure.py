@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
+
 from intake.pain.figure import SCORE_FILLS, UNSCORED_FILL, shaded_body_map
+
+pytestmark = pytest.mark.db_independent  # no database involved
 
 
 def _shape(svg: str, element_id: str) -> str:

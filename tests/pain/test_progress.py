@@ -13,6 +13,8 @@ from intake.pain.progress import (
     pain_meaningful_drop,
 )
 
+pytestmark = pytest.mark.db_independent  # no database involved
+
 
 @pytest.mark.parametrize(
     "baseline, latest, verdict",

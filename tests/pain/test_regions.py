@@ -3,6 +3,8 @@
 import re
 from collections import Counter
 
+import pytest
+
 from intake.pain.figure import FIGURE_PATH, load_figure
 from intake.pain.regions import (
     BACK,
@@ -16,6 +18,8 @@ from intake.pain.regions import (
     RIGHT,
     SNOMED_LATERALITY,
 )
+
+pytestmark = pytest.mark.db_independent  # no database involved
 
 # Verhoeff tables: every SNOMED CT identifier ends in a Verhoeff check digit.
 _D = [

@@ -6,6 +6,8 @@ import pytest
 
 from intake.visits.points import MERIDIANS, all_points, find_point, normalize_code, search_points
 
+pytestmark = pytest.mark.db_independent  # no database involved
+
 WHO_COUNTS = {
     "LU": 11, "LI": 20, "ST": 45, "SP": 21, "HT": 9, "SI": 19, "BL": 67,
     "KI": 27, "PC": 9, "TE": 23, "GB": 44, "LR": 14, "GV": 28, "CV": 24,
