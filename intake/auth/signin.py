@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 
-from intake.audit.models import LOGIN, LOGIN_FAILED
+from intake.audit.models import LOGIN, LOGIN_FAILED, RECOVERY_CODE_USED
 from intake.audit.operations import record_event
 from intake.auth.models import User, normalize_email
 from intake.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -106,6 +106,13 @@ def complete(user: User, *, method: str = "password") -> None:
     clear_attempts(_account_key(user.email))
     start_session(user)
     record_event(LOGIN, user=user, record_type="staff_account", record_id=user.id, detail=f"with {method}")
+
+
+def complete_second_step(user: User, method: str) -> None:
+    """Finish a sign-in by 2-step code (``method`` "app" or "recovery"); a spent recovery code is audited too."""
+    complete(user, method="password and " + ("authenticator app" if method == "app" else "recovery code"))
+    if method == "recovery":
+        record_event(RECOVERY_CODE_USED, user=user, record_type="staff_account", record_id=user.id)
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from intake.audit.models import (
-    LOGOUT,
-    PASSWORD_CHANGED,
-    RECOVERY_CODE_USED,
-    RECOVERY_CODES_CREATED,
-    TWO_STEP_DISABLED,
-    TWO_STEP_ENABLED,
-)
-from intake.audit.operations import record_event
-from intake.auth import bp, signin, two_step
+from intake.auth import bp, operations, signin, two_step
 from intake.auth.access import public, roles_required
 from intake.auth.forms import (
     ChangePasswordForm,
@@ -26,12 +17,11 @@ from intake.auth.forms import (
     TwoStepSetupForm,
 )
 from intake.auth.models import User
-from intake.auth.operations import set_password
-from intake.auth.passwords import verify_password
 from intake.auth.roles import PRACTITIONER, STAFF
 from intake.auth.sessions import end_session, seconds_left, start_session
 from intake.extensions import db, login_manager
 from intake.forms import ConfirmForm
+from intake.refused import Refused
 
 SETUP_SECRET = "setup_totp_secret"
 
@@ -133,11 +123,7 @@ def _code_step(pending: signin.PendingSignIn):
         db.session.commit()
         form.code.errors.append(signin.WRONG_CODE)
         return render_template("auth/two_step_code.html", form=form, start_over=ConfirmForm()), 422
-    signin.complete(
-        user, method="password and " + ("authenticator app" if method == "app" else "recovery code")
-    )
-    if method == "recovery":
-        record_event(RECOVERY_CODE_USED, user=user, record_type="staff_account", record_id=user.id)
+    signin.complete_second_step(user, method)
     db.session.commit()
     flash(f"Signed in as {user.full_name}.", "success")
     if method == "recovery":
@@ -152,12 +138,11 @@ def _setup_step(pending: signin.PendingSignIn):
     secret = signin.secret_being_set_up()
     form = TwoStepSetupForm()
     if form.validate_on_submit():
-        step = two_step.matching_step(secret, form.code.data)
-        if step is None:
-            form.code.errors.append("That code did not match. Type the newest code the app shows.")
+        try:
+            codes = operations.turn_on_two_step(user, secret=secret, code=form.code.data)
+        except Refused as refused:
+            form.code.errors.append(refused.errors["code"])
         else:
-            codes = two_step.enable(user, secret, step)
-            record_event(TWO_STEP_ENABLED, user=user, record_type="staff_account", record_id=user.id)
             signin.complete(user, method="password and authenticator app")
             db.session.commit()
             next_url = pending.next_url if is_safe_next(pending.next_url) else _landing_page()
@@ -180,8 +165,7 @@ def _setup_context(secret: str, user: User) -> dict:
 @roles_required(*STAFF)
 def logout():
     user = current_user._get_current_object()
-    user.end_sessions()
-    record_event(LOGOUT, user=user, record_type="staff_account", record_id=user.id)
+    operations.sign_out(user)
     db.session.commit()
     end_session()
     flash("You have signed out.", "info")
@@ -228,11 +212,13 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+        try:  # ends every session, this one included
+            operations.change_own_password(
+                user, current_password=form.current_password.data, new_password=form.password.data
+            )
+        except Refused as refused:
+            form.current_password.errors.append(refused.errors["current_password"])
         else:
-            set_password(user, form.password.data)  # ends every session, this one included
-            record_event(PASSWORD_CHANGED, user=user, record_type="staff_account", record_id=user.id)
             db.session.commit()
             start_session(user)  # ...so sign this tablet back in under the new session version
             flash("Password changed. You were signed out everywhere else.", "success")
@@ -250,12 +236,11 @@ def two_step_setup():
     secret = signin.secret_being_set_up(SETUP_SECRET)
     form = TwoStepSetupForm()
     if form.validate_on_submit():
-        step = two_step.matching_step(secret, form.code.data)
-        if step is None:
-            form.code.errors.append("That code did not match. Type the newest code the app shows.")
+        try:
+            codes = operations.turn_on_two_step(user, secret=secret, code=form.code.data)
+        except Refused as refused:
+            form.code.errors.append(refused.errors["code"])
         else:
-            codes = two_step.enable(user, secret, step)
-            record_event(TWO_STEP_ENABLED, user=user, record_type="staff_account", record_id=user.id)
             db.session.commit()
             session.pop(SETUP_SECRET, None)
             return render_template(
@@ -271,14 +256,12 @@ def two_step_setup():
 def two_step_disable():
     user = current_user._get_current_object()
     form = TurnOffTwoStepForm(prefix="off")
-    if two_step.two_step_required():
-        flash("The clinic requires 2-step sign-in, so it cannot be turned off.", "error")
+    password = form.password.data if form.validate_on_submit() else None
+    try:
+        operations.turn_off_two_step(user, password=password)
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("auth.account"))
-    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
-        flash("2-step sign-in is still on: the password was not right.", "error")
-        return redirect(url_for("auth.account"))
-    two_step.disable(user)
-    record_event(TWO_STEP_DISABLED, user=user, record_type="staff_account", record_id=user.id)
     db.session.commit()
     flash("2-step sign-in is off for your account.", "success")
     return redirect(url_for("auth.account"))
@@ -291,10 +274,11 @@ def new_recovery_codes():
     form = NewRecoveryCodesForm(prefix="codes")
     if not user.has_two_step:
         return redirect(url_for("auth.account"))
-    if not form.validate_on_submit() or not verify_password(user.password_hash, form.password.data):
-        flash("No new recovery codes: the password was not right.", "error")
+    password = form.password.data if form.validate_on_submit() else None
+    try:
+        codes = operations.replace_own_recovery_codes(user, password=password)
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("auth.account"))
-    codes = two_step.replace_recovery_codes(user)
-    record_event(RECOVERY_CODES_CREATED, user=user, record_type="staff_account", record_id=user.id)
     db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.account"))
