@@ -29,7 +29,7 @@ def roles_required(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = tuple(roles)
+        wrapped.allowed_roles = tuple(roles)  # type: ignore[attr-defined]  # read back by endpoint_access
         return wrapped
 
     return decorator
