@@ -4,10 +4,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake.audit.models import AuditEvent
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
-from intake.pain.operations import record_check_in, record_scores, replace_visit_scores
+from intake.pain.operations import (
+    SCORES_FIELD,
+    check_in,
+    record_check_in,
+    record_scores,
+    replace_visit_scores,
+)
+from intake.patients.models import Patient
+from intake.refused import Refused
 
 
 def _stored(patient_id):
@@ -61,3 +70,15 @@ def test_replacing_a_visits_scores_keeps_the_other_context(app, make_patient, ma
             (BEFORE_TREATMENT, "calf_l", 2),
             (AFTER_TREATMENT, "hip_l", 3),
         }
+
+
+def test_a_check_in_without_a_scored_region_is_refused_with_the_forms_message(app, make_patient, make_user):
+    patient, user = make_patient(), make_user()
+    with app.app_context():
+        patient = db.session.get(Patient, patient.id)
+        with pytest.raises(Refused) as refused:
+            check_in(patient, {}, recorded_at=utcnow(), by=user)
+        assert refused.value.errors == {SCORES_FIELD: "Give at least one body region a score from 0 to 10."}
+        db.session.commit()
+        assert _stored(patient.id) == set()
+        assert db.session.scalars(db.select(AuditEvent)).all() == []

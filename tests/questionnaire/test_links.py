@@ -9,8 +9,9 @@ import pytest
 
 from intake.extensions import db
 from intake.patients.models import Patient
-from intake.questionnaire import grants
+from intake.questionnaire import grants, operations
 from intake.questionnaire.models import Intake, IntakeAccess
+from intake.refused import Refused
 from tests.questionnaire.answers import fill_every_step, start_link
 
 UNAVAILABLE = "This link cannot be used"
@@ -193,3 +194,20 @@ def test_no_link_for_an_archived_patient(app, client, login, make_patient):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(IntakeAccess)) == 0
+
+
+@pytest.mark.parametrize("hand_out", ["send_link", "hand_over_tablet"])
+def test_an_archived_patient_gets_no_intake_from_any_caller(app, make_patient, make_user, hand_out):
+    patient, user = make_patient(), make_user()
+    with app.app_context():
+        patient = db.session.get(Patient, patient.id)
+        patient.is_archived = True
+        db.session.commit()
+        with pytest.raises(Refused) as refused:
+            getattr(operations, hand_out)(patient, by=user)
+        assert refused.value.message == (
+            f"{patient.spoken_name} is archived. Restore the patient before starting an intake."
+        )
+        db.session.commit()
+        assert db.session.scalars(db.select(Intake)).all() == []
+        assert db.session.scalars(db.select(IntakeAccess)).all() == []

@@ -2,8 +2,11 @@
 
 import pytest
 
+from intake.audit.models import AuditEvent
 from intake.auth.models import User
 from intake.extensions import db
+from intake.refused import Refused
+from intake.staff import operations
 from tests.conftest import PASSWORD, sign_in
 
 NEW = {
@@ -116,3 +119,37 @@ def test_reset_password(client, app, login, make_user):
     assert response.status_code == 302
     assert sign_in(app.test_client(), user.email, PASSWORD).status_code == 422
     assert sign_in(app.test_client(), user.email, "brand-new-password-1").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda user: operations.deactivate(user, by=user), "You cannot deactivate your own account."),
+        (
+            lambda user: operations.end_sessions(user, by=user),
+            "To end your own sessions, sign out: that signs you out everywhere.",
+        ),
+        (
+            lambda user: operations.reset_two_step(user, by=user),
+            "Turn your own 2-step sign-in off or on from your account page.",
+        ),
+        (
+            lambda user: operations.edit_account(
+                user, by=user, email=user.email, full_name=user.full_name, role="front_desk", designation=""
+            ),
+            "You cannot remove your own administrator role.",
+        ),
+    ],
+)
+def test_the_own_account_rules_hold_for_every_caller_of_the_operations(app, make_user, change, message):
+    admin = make_user(role="admin")
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        version = user.session_version
+        with pytest.raises(Refused) as refused:
+            change(user)
+        assert refused.value.message == message
+        db.session.commit()
+        user = db.session.get(User, admin.id)
+        assert (user.is_active_account, user.role, user.session_version) == (True, "admin", version)
+        assert db.session.scalars(db.select(AuditEvent)).all() == []
