@@ -3,18 +3,27 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
+PORT   ?= 5000
+# pytest-xdist workers per test run ("auto": one per CPU); extra pytest options in PYTEST_ARGS.
+TEST_WORKERS ?= auto
+PYTEST_ARGS  ?=
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 export INTAKE_CONFIG ?= development
 
-.PHONY: run test test-postgres bench lint security browser-deps migrate seed clean
+.PHONY: run test test-postgres test-tools bench lint security browser-deps migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when requirements.txt changes.
+# Reinstall only when the requirements change: the app's alone for `make run`, with the tools for tests and lint.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
 
 migrate: $(VENV)/.installed
 	mkdir -p instance
@@ -24,8 +33,8 @@ seed: migrate
 	$(FLASK) seed-demo --if-empty
 
 run: seed
-	@echo "Serving Intake at http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving Intake at http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser).
 browser-deps:
@@ -36,22 +45,29 @@ browser-deps:
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium is missing: browser tests cannot run" >&2; exit 1; }
 
-test: $(VENV)/.installed browser-deps
+# Everything a test run needs, installed once (.ci/run calls it before its runs share the virtualenv).
+test-tools: $(VENV)/.installed-dev browser-deps
+
+# The whole suite on SQLite and the security scan (`make lint` joins it once mypy is clean).
+test: test-tools
 	mkdir -p test-results
-	$(BIN)/pytest
+	$(PYTEST)
 	$(BIN)/bandit -q -c pyproject.toml -r intake --severity-level medium
 
-# The same suite on PostgreSQL: TEST_DATABASE_URL=postgresql+psycopg://intake:intake@127.0.0.1:5432/intake_test
-test-postgres: $(VENV)/.installed browser-deps
+# The suite on PostgreSQL: TEST_DATABASE_URL=postgresql+psycopg://intake:intake@127.0.0.1:5432/intake_test
+# Each xdist worker clones that database (the role needs CREATEDB); tests marked db_independent
+# give the same answer on any database and run in `make test` only.
+test-postgres: test-tools
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a postgresql+psycopg:// URL (see README)" >&2; exit 1; }
 	mkdir -p test-results
-	$(BIN)/pytest
+	$(PYTEST) -m "not db_independent"
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check intake tests config.py wsgi.py
+	$(BIN)/mypy intake
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results
