@@ -8,6 +8,7 @@
  * The browser copy is removed as soon as the server holds the same note. It is kept under the
  * author's user id and the visit id, so on a shared tablet nobody else is shown it; it also
  * records where to send it, so visit-drafts.js can send it from any page and on "Sign out".
+ * Needs static/js/intake.js (the draft key, the form POST) and visit-note.js (the rows), loaded first.
  */
 (function () {
   "use strict";
@@ -24,9 +25,9 @@
   var visitId = form.getAttribute("data-visit-id");
   var userId = form.getAttribute("data-user-id");
   // The key names the author: see static/js/visit-drafts.js, which cleans up on sign-out.
-  var storageKey = "intake.visit-draft." + userId + "." + visitId;
+  var storageKey = Intake.draftKey(userId, visitId);
   // Before drafts were keyed by user; only this visit's practitioner can open this page, so it is theirs.
-  var legacyKey = "intake.visit-draft." + visitId;
+  var legacyKey = Intake.DRAFT_PREFIX + visitId;
   var versionInput = form.querySelector("input[name='version']");
   var status = form.querySelector("[data-autosave-status]");
   var panel = document.getElementById("conflict-panel");
@@ -97,11 +98,6 @@
     status.setAttribute("data-state", kind || "");
   }
 
-  function csrfToken() {
-    var input = form.querySelector("input[name='csrf_token']");
-    return input ? input.value : "";
-  }
-
   function schedule() {
     clearTimeout(timer);
     var now = Date.now();
@@ -117,14 +113,6 @@
     if (!paused) schedule();
   }
 
-  function body(pairs) {
-    var params = new URLSearchParams();
-    params.append("csrf_token", csrfToken());
-    pairs.forEach(function (pair) { params.append(pair[0], pair[1]); });
-    params.set("version", versionInput.value);
-    return params;
-  }
-
   function send() {
     clearTimeout(timer);
     if (paused) return;
@@ -138,13 +126,7 @@
     inFlight = true;
     firstUnsentChange = null;
     say("Saving…", "pending");
-    fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: body(pairs)
-    }).then(function (response) {
+    Intake.postForm(url, pairs, { version: versionInput.value }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return { status: response.status || 0, data: null };
       return response.json().then(function (data) { return { status: response.status, data: data }; });
@@ -229,14 +211,19 @@
       rows.appendChild(tr);
     });
     panel.querySelector("[data-conflict-saved-at]").textContent = data.saved_at;
+    panel.querySelector("table").hidden = false;
     panel.setAttribute("data-version", data.version);
+    panel.setAttribute("data-filled-here", "");
     panel.hidden = false;
     panel.scrollIntoView({ behavior: "smooth", block: "start" });
     say("Not saved: this note was changed elsewhere. Choose which version to keep.", "error");
   }
 
   panel.addEventListener("click", function (event) {
+    // Shown by the server after a form save: its buttons submit the form or reload the note, as without JavaScript.
+    if (!panel.hasAttribute("data-filled-here")) return;
     if (event.target.closest("[data-conflict-keep-mine]")) {
+      event.preventDefault();
       // Save over the other version, knowingly: send ours against the version we were shown.
       versionInput.value = panel.getAttribute("data-version");
       store();
@@ -244,6 +231,7 @@
       paused = false;
       send();
     } else if (event.target.closest("[data-conflict-take-theirs]")) {
+      event.preventDefault();
       forget();
       window.location.reload();
     }

@@ -1,8 +1,8 @@
 /*
  * Unsent visit-note drafts on a shared tablet (loaded on every signed-in page from base.html).
  *
- * visit-autosave.js keeps each unsent draft in localStorage under
- * "intake.visit-draft.<user id>.<visit id>", with the note's autosave URL. This script:
+ * visit-autosave.js keeps each unsent draft in localStorage under Intake.draftKey(user id, visit id)
+ * (static/js/intake.js), with the note's autosave URL. This script:
  *  - sends the signed-in user's leftover drafts (a closed tab, a dropped connection) from any
  *    page, and removes each one the server now holds;
  *  - on "Sign out", first sends them and removes those the server holds, then signs out;
@@ -21,9 +21,8 @@
   } catch (error) {
     return; // storage blocked: visit-autosave.js keeps nothing either
   }
-  if (!script || !storage) return;
+  if (!script || !storage || !window.Intake) return;
 
-  var PREFIX = "intake.visit-draft.";
   // A draft kept this recently may belong to a note open in another tab: that tab sends it.
   var RECENT_MS = 60000;
   // Sign out after this long even if the server has not answered every draft.
@@ -31,7 +30,7 @@
 
   var userId = script.getAttribute("data-user-id");
   var logoutUrl = script.getAttribute("data-logout-url");
-  var mine = PREFIX + userId + ".";
+  var mine = Intake.draftKeyPrefix(userId);
 
   function myDraftKeys() {
     var keys = [];
@@ -55,26 +54,11 @@
     return form ? mine + form.getAttribute("data-visit-id") : null;
   }
 
-  function csrfToken() {
-    var input = document.querySelector("input[name='csrf_token']");
-    return input ? input.value : "";
-  }
-
   /* Send one kept draft; resolve true once the server holds it (and the browser copy is gone). */
   function send(key) {
     var kept = read(key);
     if (!kept || !kept.url || !kept.fields || kept.url.charAt(0) !== "/") return Promise.resolve(false);
-    var params = new URLSearchParams();
-    params.append("csrf_token", csrfToken());
-    kept.fields.forEach(function (pair) { params.append(pair[0], pair[1]); });
-    params.set("version", kept.version);
-    return fetch(kept.url, {
-      method: "POST",
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: params
-    }).then(function (response) {
+    return Intake.postForm(kept.url, kept.fields, { version: kept.version }).then(function (response) {
       // A conflict, a refused field or a locked note stays for its author to settle on the note itself.
       return response.ok ? response.json() : null;
     }).then(function (data) {
