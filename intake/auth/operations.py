@@ -76,7 +76,7 @@ def _record(action: str, user: User) -> None:
 
 
 def _password_is_right(user: User, password: str | None) -> bool:
-    return bool(password) and verify_password(user.password_hash, password)
+    return bool(password and verify_password(user.password_hash, password))
 
 
 def sign_out(user: User) -> None:
