@@ -4,7 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from intake.auth.roles import ADMIN
 from intake.extensions import db
+from intake.patients import chart
+from intake.patients.chart import sections_for
 from intake.patients.models import Patient
 
 VALID = {
@@ -191,3 +194,10 @@ def test_empty_search_box_is_empty(client, login):
     html = client.get("/patients/").get_data(as_text=True)
     assert 'name="q" value=""' in html
     assert "None" not in html
+
+
+def test_the_chart_sections_are_one_list_in_page_order(app):
+    with app.test_request_context():
+        keys = [section.key for section in sections_for(ADMIN)]
+    assert keys == ["intake_alerts", "intake", "intake_answers", "pain", "visits", "audit_viewers"]
+    assert [s.key for s in app.extensions[chart.EXTENSION_KEY]] == keys
