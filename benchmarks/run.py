@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from intake import create_app
+from intake.auth.operations import create_user
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT
 from intake.pain.operations import record_scores
 from intake.pain.regions import REGIONS
 from intake.patients.operations import create_patient
-from intake.staff.operations import create_user
 from intake.visits.models import Amendment, Visit, VisitPoint
 from intake.visits.note_record import read_note
 
