@@ -2,11 +2,11 @@
 and a live server for browser tests.
 
 The schema is built once per run (per pytest-xdist worker) by the migrations, so the suite runs
-against what production runs, audit triggers included. On PostgreSQL each xdist worker gets a
-database of its own, cloned from the one TEST_DATABASE_URL names (the role needs CREATEDB).
+against what production runs, audit triggers included. On PostgreSQL each xdist worker has a
+database of its own, named after the one TEST_DATABASE_URL names (intake_test_gw0, …; the role
+needs CREATEDB to create them the first time).
 """
 
-import fcntl
 import os
 import shutil
 import threading
@@ -32,7 +32,7 @@ pytest_plugins = [
     "tests.fixtures.security",
 ]
 
-#: The PostgreSQL database named by the environment; under xdist, the template each worker clones.
+#: The PostgreSQL database named by the environment; under xdist, each worker's is named after it.
 SHARED_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 #: "gw0", "gw1"… under pytest-xdist, "" in a plain run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -69,39 +69,23 @@ def _rebuild_postgres(url: str) -> None:
     _migrate(url)
 
 
-def _clone_postgres(template_url: str, url: str) -> None:
-    """Create the database of ``url`` afresh as a copy of the template database."""
-    template, name = make_url(template_url).database, make_url(url).database
-    maintenance = make_url(template_url).set(database="postgres")
-    engine = create_engine(maintenance, isolation_level="AUTOCOMMIT")
+def _create_database_if_missing(url: str) -> None:
+    """Create the database ``url`` names unless it exists (kept between runs: dropping one forces a checkpoint)."""
+    name = make_url(url).database
+    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if exists.first() is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         pytest.fail(
-            f"Cannot create {name} from {template} for xdist worker {WORKER}: {exc}\n"
+            f"Cannot create {name} for xdist worker {WORKER}: {exc}\n"
             "The test role needs CREATEDB (ALTER ROLE … CREATEDB), or run without -n.",
             pytrace=False,
         )
     finally:
         engine.dispose()
-
-
-def _prepare_postgres(run_directory) -> None:
-    """Migrate the shared database once per run, then give this worker its own copy."""
-    if not WORKER:
-        _rebuild_postgres(TEST_DATABASE_URL)
-        return
-    # The run's temporary directory is shared by its workers: the first to take the lock migrates.
-    with (run_directory / "postgres-template.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        migrated = run_directory / "postgres-template.migrated"
-        if not migrated.exists():
-            _rebuild_postgres(SHARED_DATABASE_URL)
-            migrated.touch()
-        # Cloning needs the template free of connections, so clones are taken one at a time too.
-        _clone_postgres(SHARED_DATABASE_URL, TEST_DATABASE_URL)
 
 
 @cache
@@ -121,7 +105,9 @@ def _reset_postgres(url: str) -> None:
 def database_template(tmp_path_factory):
     """Build the schema once: a SQLite file to copy per test, or this worker's PostgreSQL database."""
     if TEST_DATABASE_URL:
-        _prepare_postgres(tmp_path_factory.getbasetemp().parent)
+        if WORKER:
+            _create_database_if_missing(TEST_DATABASE_URL)
+        _rebuild_postgres(TEST_DATABASE_URL)
         return None
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     _migrate(f"sqlite:///{path}")
