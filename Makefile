@@ -48,11 +48,12 @@ browser-deps:
 # Everything a test run needs, installed once (.ci/run calls it before its runs share the virtualenv).
 test-tools: $(VENV)/.installed-dev browser-deps
 
-# The whole suite on SQLite and the security scan (`make lint` joins it once mypy is clean).
+# Everything: the whole suite on SQLite, the security scan and the linters.
 test: test-tools
 	mkdir -p test-results
 	$(PYTEST)
 	$(BIN)/bandit -q -c pyproject.toml -r intake --severity-level medium
+	$(MAKE) --no-print-directory lint
 
 # The suite on PostgreSQL: TEST_DATABASE_URL=postgresql+psycopg://intake:intake@127.0.0.1:5432/intake_test
 # Each xdist worker clones that database (the role needs CREATEDB); tests marked db_independent
