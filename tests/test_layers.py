@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.db_independent  # no database involved
+
 PACKAGE = Path(__file__).resolve().parent.parent / "intake"
 
 #: Each feature's rank; a module may import its own feature or a lower rank, never a higher or equal one.

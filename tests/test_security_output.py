@@ -5,6 +5,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from intake.audit.operations import record_event
 from intake.extensions import db
 from intake.visits.note_fields import TEXT, names_of
@@ -27,6 +29,7 @@ def _source_files():
             yield from (ROOT / folder).rglob(pattern)
 
 
+@pytest.mark.db_independent
 def test_only_reviewed_files_mark_output_as_safe():
     offenders = {}
     for path in _source_files():
@@ -41,6 +44,7 @@ def test_only_reviewed_files_mark_output_as_safe():
     assert offenders == {}, "Review these, or use escaped output / a data: URI <img> instead"
 
 
+@pytest.mark.db_independent
 def test_the_grep_would_catch_each_form():
     for line in (
         "{{ note|safe }}",

@@ -5,6 +5,7 @@ import pytest
 from intake.questionnaire import steps as q
 
 
+@pytest.mark.db_independent
 def test_odi_has_ten_sections_of_six_statements():
     assert len(q.ODI_SECTIONS) == 10
     assert all(len(section.statements) == 6 for section in q.ODI_SECTIONS)
@@ -12,27 +13,32 @@ def test_odi_has_ten_sections_of_six_statements():
     assert q.ODI_SECTIONS[9].statements[5] == "Pain prevents me from travelling except to receive treatment"
 
 
+@pytest.mark.db_independent
 def test_odi_score_with_every_section_answered():
     answers = dict.fromkeys(q.ODI_SECTION_KEYS, 3)
     assert q.odi_percent(answers) == 60.0  # 30 ÷ 50
 
 
+@pytest.mark.db_independent
 def test_odi_score_with_one_section_skipped():
     answers = dict.fromkeys(q.ODI_SECTION_KEYS, 2) | {"sex_life": None}
     assert q.odi_percent(answers) == 40.0  # 18 ÷ 45
 
 
+@pytest.mark.db_independent
 def test_odi_score_with_every_section_skipped_is_no_score():
     assert q.odi_percent(dict.fromkeys(q.ODI_SECTION_KEYS)) is None
     assert q.odi_percent({}) is None
     assert q.odi_band(None) is None
 
 
+@pytest.mark.db_independent
 def test_odi_score_is_not_rounded_to_the_nearest_band():
     answers = dict.fromkeys(q.ODI_SECTION_KEYS, 1) | {"sex_life": None, "walking": 2}
     assert q.odi_percent(answers) == 22.2  # 10 ÷ 45
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize(
     ("percent", "band"),
     [
