@@ -7,6 +7,7 @@ database of its own, named after the one TEST_DATABASE_URL names (intake_test_gw
 needs CREATEDB to create them the first time).
 """
 
+import logging
 import os
 import shutil
 import threading
@@ -53,10 +54,15 @@ TEST_DATABASE_URL = _database_of_this_worker(SHARED_DATABASE_URL)
 
 def _migrate(url: str) -> None:
     """Build the schema in an empty database with the migrations (one head, triggers included)."""
+    # Alembic's env.py calls logging.config.fileConfig, which disables every logger that exists by then.
+    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
+    disabled_before = {each: each.disabled for each in loggers}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    for each, disabled in disabled_before.items():
+        each.disabled = disabled
 
 
 def _rebuild_postgres(url: str) -> None:
