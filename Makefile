@@ -56,7 +56,8 @@ test: test-tools
 	$(MAKE) --no-print-directory lint
 
 # The suite on PostgreSQL: TEST_DATABASE_URL=postgresql+psycopg://intake:intake@127.0.0.1:5432/intake_test
-# Each xdist worker clones that database (the role needs CREATEDB); tests marked db_independent
+# Each xdist worker has a database of its own named after it, intake_test_gw0 and so on (the role needs
+# CREATEDB to create them, or run with TEST_WORKERS=0); tests marked db_independent
 # give the same answer on any database and run in `make test` only.
 test-postgres: test-tools
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a postgresql+psycopg:// URL (see README)" >&2; exit 1; }

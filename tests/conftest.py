@@ -87,7 +87,7 @@ def _create_database_if_missing(url: str) -> None:
     except Exception as exc:
         pytest.fail(
             f"Cannot create {name} for xdist worker {WORKER}: {exc}\n"
-            "The test role needs CREATEDB (ALTER ROLE … CREATEDB), or run without -n.",
+            "The test role needs CREATEDB (ALTER ROLE … CREATEDB), or run with -n 0.",
             pytrace=False,
         )
     finally:
