@@ -46,6 +46,8 @@ ACTIVATE = "activate"
 DEACTIVATE = "deactivate"
 END_SESSIONS = "end_sessions"
 SETTING_CHANGE = "setting_change"
+# Refusals: a page or an intake link someone was not allowed to open.
+ACCESS_DENIED = "access_denied"
 
 ACTION_LABELS = {
     VIEW: "Viewed",
@@ -77,6 +79,7 @@ ACTION_LABELS = {
     DEACTIVATE: "Account deactivated",
     END_SESSIONS: "All sessions ended",
     SETTING_CHANGE: "Clinic setting changed",
+    ACCESS_DENIED: "Access refused",
 }
 ACTIONS = tuple(ACTION_LABELS)
 
