@@ -13,6 +13,8 @@ import time
 
 import pyotp
 import segno
+from sqlalchemy import or_
+from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.auth.models import ClinicSetting, RecoveryCode, User
 from intake.database import utcnow
@@ -97,16 +99,36 @@ def use_recovery_code(user: User, code: str) -> bool:
     """Spend one unused recovery code of ``user``; return False when it is not one."""
     if len(_clean(code)) != RECOVERY_CODE_LENGTH:
         return False
-    row = db.session.scalar(
-        db.select(RecoveryCode).where(
+    # One conditional UPDATE, not read-then-write: of two sign-ins sending the same code at the
+    # same instant, the database lets exactly one change the row (the other sees used_at set).
+    spent = db.session.execute(
+        db.update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash_recovery_code(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    if row is None:
+    return _changed_rows(spent) == 1
+
+
+def _changed_rows(result) -> int:
+    return getattr(result, "rowcount", 0)
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Move ``user``'s last used app-code step to ``step``, unless another request already did (or went past)."""
+    claimed = db.session.execute(
+        db.update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if _changed_rows(claimed) != 1:
         return False
-    row.used_at = utcnow()
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -131,8 +153,7 @@ def check_sign_in_code(user: User, code: str) -> str | None:
     if not user.totp_secret:  # 2-step sign-in is off
         return None
     step = matching_step(user.totp_secret, code, after_step=user.totp_last_step)
-    if step is not None:
-        user.totp_last_step = step
+    if step is not None and _claim_step(user, step):
         return "app"
     if use_recovery_code(user, code):
         return "recovery"
