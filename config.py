@@ -4,9 +4,17 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+#: Where the SQLite database and generated keys live (INTAKE_INSTANCE_PATH moves it, e.g. for a second copy).
+INSTANCE_DIR = Path(os.environ.get("INTAKE_INSTANCE_PATH") or BASE_DIR / "instance")
 
+#: Keys once published in this repository or its docs: refused in every configuration but testing.
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "development-only-secret-key"}
+#: Keys kept outside the database: the setting (and environment variable) and the file under instance/
+#: that holds it when it is generated on first run (mode 0600).
+KEY_FILES = {"SECRET_KEY": "secret_key", "TOTP_ENCRYPTION_KEY": "totp_encryption_key"}
+#: Keys production takes only from the environment (a missing one refuses to start, never generated).
+KEYS_REQUIRED_IN_PRODUCTION_ENVIRONMENT = ("SECRET_KEY",)
+MINIMUM_KEY_LENGTH = 32
 
 
 def _env_int(name, default):
@@ -16,7 +24,12 @@ def _env_int(name, default):
 class Config:
     """Defaults shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    # No key is written here: each one in KEY_FILES comes from its environment variable when the app is
+    # created, or is generated once into instance/ (intake.instance_keys); production refuses a missing SECRET_KEY.
+    SECRET_KEY: str | None = None
+    TOTP_ENCRYPTION_KEY: str | None = None
+    # Production refuses the debugger however it is turned on (FLASK_DEBUG, `flask run --debug`, app.run).
+    REFUSE_DEBUGGER = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'intake.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Riverbend Acupuncture & Massage")
@@ -25,6 +38,7 @@ class Config:
     INTAKE_LINK_DAYS = _env_int("INTAKE_LINK_DAYS", 7)
     # Intake questionnaire: a clinic tablet's grant lasts a few hours; wrong link tokens are rate-limited per IP.
     INTAKE_KIOSK_HOURS = _env_int("INTAKE_KIOSK_HOURS", 4)
+    INTAKE_KIOSK_IDLE_MINUTES = _env_int("INTAKE_KIOSK_IDLE_MINUTES", 10)  # then "Continue" + date of birth
     INTAKE_TOKEN_ATTEMPTS = _env_int("INTAKE_TOKEN_ATTEMPTS", 20)
     INTAKE_TOKEN_WINDOW_MINUTES = _env_int("INTAKE_TOKEN_WINDOW_MINUTES", 15)
     # Informed consent: bump the version whenever the text changes (each intake keeps the text it was signed on).
@@ -74,6 +88,9 @@ class Config:
     @staticmethod
     def check(app):
         """Refuse settings that are unsafe for this environment."""
+        for name in KEY_FILES:
+            if app.config.get(name) in INSECURE_SECRET_KEYS:
+                raise RuntimeError(f"{name} is a published example value: unset it to generate a random one.")
 
 
 class DevelopmentConfig(Config):
@@ -82,7 +99,9 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # Fixed keys, for tests only (every other configuration generates its keys or refuses to start).
     SECRET_KEY = "testing-secret-key"
+    TOTP_ENCRYPTION_KEY = "testing-totp-encryption-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True
@@ -95,17 +114,25 @@ class ProductionConfig(Config):
     HSTS_SECONDS = 365 * 24 * 3600
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
     DEBUG = False
+    REFUSE_DEBUGGER = True
 
     @staticmethod
     def check(app):
-        secret = os.environ.get("SECRET_KEY", "")
-        if secret in INSECURE_SECRET_KEYS or len(secret) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production."
-            )
+        from intake.instance_keys import looks_random
+
+        for name in KEYS_REQUIRED_IN_PRODUCTION_ENVIRONMENT:
+            if not os.environ.get(name):
+                raise RuntimeError(f"{name} must be set in the environment in production (see README: keys).")
+        for name in KEY_FILES:
+            key = app.config.get(name) or ""
+            if key in INSECURE_SECRET_KEYS or len(key) < MINIMUM_KEY_LENGTH or not looks_random(key):
+                raise RuntimeError(
+                    f"{name} must be a random value of at least {MINIMUM_KEY_LENGTH} characters in production: "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production (a PostgreSQL URL).")
-        if app.debug:
+        if app.debug or os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes", "on"}:
             raise RuntimeError("The debugger must never run in production (unset FLASK_DEBUG).")
 
 

@@ -2,26 +2,46 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, Response, request
 
-from config import CONFIGS, INSTANCE_DIR
+from config import CONFIGS, INSTANCE_DIR, KEY_FILES
+
+DEBUGGER_REFUSED = "The debugger must never run in production (unset FLASK_DEBUG)."
 
 
-def create_app(config_name: str | None = None, **overrides) -> Flask:
+class ClinicApp(Flask):
+    """The Flask app, refusing to turn the debugger on where the configuration forbids it (production)."""
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        # `flask run` sets app.debug from FLASK_DEBUG after the factory ran; refuse it there too.
+        if value and self.config.get("REFUSE_DEBUGGER"):
+            raise RuntimeError(DEBUGGER_REFUSED)
+        Flask.debug.fset(self, value)  # type: ignore[attr-defined]
+
+
+def create_app(config_name: str | None = None, *, instance_path: str | None = None, **overrides) -> Flask:
     """Build the application for ``config_name`` (development, testing, production)."""
     config_name = config_name or os.environ.get("INTAKE_CONFIG", "development")
     config_class = CONFIGS[config_name]
-    app = Flask(
+    app = ClinicApp(
         __name__,
-        instance_path=str(INSTANCE_DIR),
+        instance_path=instance_path or str(INSTANCE_DIR),
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    load_keys(app, generate=config_name != "production")
     config_class.check(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("REFUSE_DEBUGGER"):
+        app.before_request(refuse_debugger)
     from intake.errors import BoundedIntegerConverter
 
     app.url_map.converters["int"] = BoundedIntegerConverter  # an id too large for the database is a 404
@@ -35,6 +55,34 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def load_keys(app: Flask, *, generate: bool) -> None:
+    """Take each key from the configuration or its environment variable, else from its file in instance/.
+
+    The file is generated on first use (mode 0600) and reused. Production generates none of the keys it
+    requires in the environment; its check then refuses to start without them.
+    """
+    from config import KEYS_REQUIRED_IN_PRODUCTION_ENVIRONMENT
+    from intake.instance_keys import instance_key
+
+    for name, file_name in KEY_FILES.items():
+        if app.config.get(name):
+            continue
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+        elif generate or name not in KEYS_REQUIRED_IN_PRODUCTION_ENVIRONMENT:
+            app.config[name] = instance_key(app.instance_path, file_name)
+
+
+def refuse_debugger() -> Response | None:
+    """Answer no request in production under Werkzeug's interactive debugger (`flask run --debugger`).
+
+    The debugger's console marks each request's environ; the app itself is never told it is wrapped.
+    """
+    if "werkzeug.debug.preserve_context" in request.environ:
+        return Response(DEBUGGER_REFUSED, status=503, mimetype="text/plain")
+    return None
 
 
 def register_extensions(app: Flask) -> None:

@@ -7,11 +7,16 @@ chains and encrypted secrets working. Two workers starting at once agree on one 
 whole under a temporary name and linked into place, and the loser reads the winner's.
 """
 
+import base64
 import math
 import os
 import secrets
 from collections import Counter
 from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 #: Random bytes in a generated key (256 bits), written as URL-safe text.
 GENERATED_KEY_BYTES = 32
@@ -57,3 +62,27 @@ def looks_random(key: str) -> bool:
     return (
         len(set(key)) >= MINIMUM_DISTINCT_CHARACTERS and estimated_key_bits(key) >= MINIMUM_KEY_BITS
     )
+
+
+def fernet_key(key: str, purpose: str) -> bytes:
+    """Derive the Fernet key for ``purpose`` from ``key`` (HKDF-SHA256), so one random text serves as the source."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode("utf-8")).derive(
+        key.encode("utf-8")
+    )
+    return base64.urlsafe_b64encode(derived)
+
+
+def encrypt_text(key: str, purpose: str, clear: str) -> str:
+    """Encrypt ``clear`` with the key derived for ``purpose`` (Fernet: AES-128-CBC with an HMAC, timestamped)."""
+    return Fernet(fernet_key(key, purpose)).encrypt(clear.encode("utf-8")).decode("ascii")
+
+
+def decrypt_text(key: str, purpose: str, token: str) -> str:
+    """Decrypt what ``encrypt_text`` made; a wrong key or an altered token raises a clear RuntimeError."""
+    try:
+        return Fernet(fernet_key(key, purpose)).decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError) as exc:
+        raise RuntimeError(
+            f"A value encrypted for {purpose!r} cannot be read with this key: the key file in instance/ "
+            "or the environment variable is not the one it was encrypted with."
+        ) from exc

@@ -1,5 +1,6 @@
 """The application skeleton: health check, production settings, SQLite tuning."""
 
+import secrets
 import threading
 import time
 
@@ -41,14 +42,16 @@ def test_production_refuses_to_start_with_the_development_key(monkeypatch):
 
 
 def test_production_refuses_to_start_without_database_url(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production")
 
 
 def test_production_cookies_are_secure(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1/intake")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -136,7 +139,12 @@ def test_wsgi_module_imports_in_a_fresh_interpreter(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "INTAKE_CONFIG": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "INTAKE_CONFIG": "development",
+        "INTAKE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     result = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.name)"],
                             capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-2000:]

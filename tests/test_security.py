@@ -1,6 +1,7 @@
 """Headers, CSRF (kind to long forms), size limits, malformed ids and error pages."""
 
 import re
+import secrets
 import time
 from functools import partial
 
@@ -51,7 +52,8 @@ def test_no_hsts_outside_production(client):
 
 @pytest.fixture
 def production_app(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))  # production refuses a non-random key
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1:1/intake")
     return create_app("production")
 
@@ -101,7 +103,8 @@ def test_without_a_proxy_forwarded_headers_are_ignored(app):
 
 
 def test_production_refuses_to_run_with_the_debugger(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))  # production refuses a non-random key
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1:1/intake")
     with pytest.raises(RuntimeError, match="debugger"):
         create_app("production", DEBUG=True)
