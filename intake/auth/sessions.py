@@ -5,11 +5,16 @@ minute before and offers "Stay signed in"), and after ``SESSION_ABSOLUTE_TIMEOUT
 happens. The cookie also names the account's session version (see ``User.get_id``), so
 signing out, a password or role change, deactivation, or an administrator's "End all
 sessions" invalidates every copy of it. There is no "remember me".
+
+Only a successful request a person made counts as activity: not a refusal or an error (4xx,
+5xx), not the timer asking how long is left, and not a script's automatic retry of a save
+that failed (sent with the ``X-Intake-Retry`` header). So a tablet left on an error page, or
+with an autosave that keeps failing, still signs itself out.
 """
 
 import time
 
-from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask import after_this_request, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from intake.audit.models import SESSION_EXPIRED
@@ -21,6 +26,8 @@ LAST_SEEN = "last_seen"
 #: Endpoints that report the session without counting as activity, and answer in JSON.
 STATUS_ENDPOINTS = {"auth.session_status"}
 JSON_ENDPOINTS = {"auth.session_status", "auth.session_ping"}
+#: The header a script sends when it repeats a request by itself (a person did not act).
+RETRY_HEADER = "X-Intake-Retry"
 
 
 def start_session(user) -> None:
@@ -50,7 +57,8 @@ def seconds_left(now: float | None = None) -> int:
     if now is None:
         now = g.get("session_checked_at") or time.time()
     config = current_app.config
-    idle_end = session.get(LAST_SEEN, 0) + config["SESSION_IDLE_TIMEOUT"]
+    last_seen = max(session.get(LAST_SEEN, 0), g.get("activity_at") or 0)  # this request, if it counts
+    idle_end = last_seen + config["SESSION_IDLE_TIMEOUT"]
     absolute_end = session.get(SIGNED_IN_AT, 0) + config["SESSION_ABSOLUTE_TIMEOUT"]
     return max(0, int(min(idle_end, absolute_end) - now))
 
@@ -79,16 +87,21 @@ def describe_duration(seconds: int) -> str:
     return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
+def _made_by_a_person() -> bool:
+    return request.endpoint not in STATUS_ENDPOINTS and not request.headers.get(RETRY_HEADER)
+
+
 def enforce_session_limits():
-    """Before each request: end a timed-out session; otherwise count this request as activity."""
+    """Before each request: end a timed-out session; otherwise note that this request may count as activity."""
     if request.endpoint == "static" or "_user_id" not in session:
         return None
     now = time.time()
     g.session_checked_at = now
     reason = _expiry_reason(now)
     if reason is None:
-        if request.endpoint not in STATUS_ENDPOINTS:
-            session[LAST_SEEN] = int(now)
+        if _made_by_a_person():
+            g.activity_at = int(now)  # counted by count_activity once the answer is known to be a success
+            after_this_request(count_activity)
         return None
     if current_user.is_authenticated:  # still a valid account: note why its session ended
         record_event(SESSION_EXPIRED, user=current_user._get_current_object(), detail=reason[:120])
@@ -100,3 +113,11 @@ def enforce_session_limits():
     if request.endpoint == "auth.login":
         return None
     return redirect(url_for("auth.login"))
+
+
+def count_activity(response):
+    """After each request: move the idle clock for a successful request a person made (not 4xx/5xx)."""
+    activity_at = g.get("activity_at")
+    if activity_at and response.status_code < 400 and "_user_id" in session:
+        session[LAST_SEEN] = max(session.get(LAST_SEEN, 0), activity_at)
+    return response
