@@ -2,12 +2,17 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.auth.roles import ALL_ROLES, CLINICAL, ROLE_LABELS
 from intake.database import UTCDateTime, utcnow
 from intake.extensions import Model
+from intake.instance_keys import decrypt_text, encrypt_text
+
+#: What the TOTP encryption key is derived for (changing it makes every stored secret unreadable).
+TOTP_SECRET_PURPOSE = "intake 2-step sign-in secrets"
 
 
 class User(Model):
@@ -26,8 +31,9 @@ class User(Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    #: Base32 TOTP secret once 2-step sign-in is confirmed; None while it is off.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The base32 TOTP secret once 2-step sign-in is confirmed, encrypted (Fernet) with TOTP_ENCRYPTION_KEY,
+    #: which lives outside the database; None while 2-step sign-in is off. Read and set it as ``totp_secret``.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The 30-second time step of the last code accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
@@ -67,8 +73,25 @@ class User(Model):
         return self.full_name
 
     @property
+    def totp_secret(self) -> str | None:
+        """The clear TOTP secret, decrypted with the key kept outside the database."""
+        if self.totp_secret_encrypted is None:
+            return None
+        return decrypt_text(
+            current_app.config["TOTP_ENCRYPTION_KEY"], TOTP_SECRET_PURPOSE, self.totp_secret_encrypted
+        )
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        self.totp_secret_encrypted = (
+            None
+            if secret is None
+            else encrypt_text(current_app.config["TOTP_ENCRYPTION_KEY"], TOTP_SECRET_PURPOSE, secret)
+        )
+
+    @property
     def has_two_step(self) -> bool:
-        return bool(self.totp_secret)
+        return self.totp_secret_encrypted is not None
 
     def end_sessions(self) -> None:
         """Invalidate every session cookie issued to this account."""

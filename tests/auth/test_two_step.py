@@ -1,12 +1,20 @@
 """2-step sign-in: set up with a QR code, codes once only, recovery codes, the clinic-wide requirement."""
 
+import logging
 import re
+import secrets
 import time
+from datetime import UTC, datetime
+
+import pyotp
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
 
 from intake.auth.models import RecoveryCode, User
 from intake.auth.signin import PENDING
 from intake.extensions import db
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, sign_in
 from tests.fixtures.audit import current_code, next_code
 
 
@@ -41,7 +49,8 @@ def test_staff_member_sets_up_2_step_with_a_qr_code_and_gets_recovery_codes(app,
     codes = _recovery_codes(response.get_data(as_text=True))
     assert len(codes) == 10 and len(set(codes)) == 10
     assert b"they will not be shown again" in response.data
-    assert _user(app, user.id).totp_secret == secret
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret == secret  # decrypted with the app's key
     with app.app_context():
         stored = db.session.scalars(db.select(RecoveryCode.code_hash)).all()
     assert not set(codes) & set(stored)  # only hashes are kept
@@ -206,3 +215,90 @@ def test_deactivating_an_account_drops_its_half_finished_sign_in(
     response = tablet.post("/login", data={"code": current_code(secret)})
     assert tablet.get("/patients/").status_code == 302
     assert b'id="password"' in response.data  # back to the password step
+
+
+# --- The secret at rest (issue 10, hole 10) ------------------------------------------------------
+
+
+def _stored_user_row(app, user_id) -> dict:
+    with app.app_context():
+        row = db.session.execute(text("SELECT * FROM user_account WHERE id = :id"), {"id": user_id})
+        return dict(row.mappings().one())
+
+
+def test_the_database_holds_no_clear_totp_secret_and_the_app_code_still_signs_in(
+    app, client, make_user, enable_two_step
+):
+    user = make_user()
+    secret, _ = enable_two_step(user)
+    row = _stored_user_row(app, user.id)
+    assert "totp_secret" not in row  # the clear column is gone
+    assert not any(secret in str(value) for value in row.values())
+    assert not any(secret.lower() in str(value).lower() for value in row.values())
+    assert row["totp_secret_encrypted"].startswith("gAAAAA")  # a Fernet token
+    sign_in(client, user.email)
+    response = client.post("/login", data={"code": current_code(secret)})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/patients/").status_code == 200
+
+
+def test_a_totp_secret_cannot_be_read_with_another_key(app, make_user, enable_two_step):
+    user = make_user()
+    secret, _ = enable_two_step(user)
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret == secret
+        app.config["TOTP_ENCRYPTION_KEY"] = secrets.token_urlsafe(32)
+        db.session.expire_all()
+        with pytest.raises(RuntimeError, match="cannot be read with this key"):
+            _ = db.session.get(User, user.id).totp_secret
+
+
+def _at_revision(app, revision, direction=upgrade):
+    # Alembic's env.py calls logging.config.fileConfig, which disables every logger that exists by then.
+    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
+    disabled_before = {each: each.disabled for each in loggers}
+    with app.app_context():
+        direction(revision=revision)
+        db.engine.dispose()
+    for each, disabled in disabled_before.items():
+        each.disabled = disabled
+
+
+def test_migration_0008_encrypts_a_clear_secret_and_the_downgrade_decrypts_it(tmp_path):
+    if TEST_DATABASE_URL:
+        pytest.skip("built from an empty SQLite file (the migration's SQL is the same on PostgreSQL)")
+    from flask_migrate import downgrade
+
+    from intake import create_app
+    from intake.auth.passwords import hash_password
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'intake.sqlite3'}")
+    _at_revision(app, "0007_amended_pain")
+    secret = pyotp.random_base32(32)
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO user_account (email, full_name, role, designation, password_hash, "
+                "is_active_account, session_version, totp_secret, totp_enabled_at, totp_last_step, "
+                "created_at, updated_at) VALUES ('mei@clinic.example', 'Mei Chen', 'practitioner', 'R.Ac', "
+                ":password_hash, 1, 1, :secret, :now, 0, :now, :now)"
+            ),
+            {"password_hash": hash_password(PASSWORD), "secret": secret, "now": datetime.now(UTC)},
+        )
+        user_id = db.session.execute(text("SELECT id FROM user_account")).scalar_one()
+        db.session.commit()
+        db.engine.dispose()
+
+    _at_revision(app, "0008_encrypted_totp")
+    row = _stored_user_row(app, user_id)
+    assert "totp_secret" not in row and secret not in str(row["totp_secret_encrypted"])
+    with app.app_context():
+        assert db.session.get(User, user_id).totp_secret == secret
+        db.engine.dispose()
+    client = app.test_client()  # the migrated secret still signs in
+    sign_in(client, "mei@clinic.example")
+    assert client.post("/login", data={"code": current_code(secret)}).status_code == 302
+    assert client.get("/patients/").status_code == 200
+
+    _at_revision(app, "0007_amended_pain", direction=downgrade)
+    assert _stored_user_row(app, user_id)["totp_secret"] == secret
