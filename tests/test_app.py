@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from intake import create_app
 from intake.extensions import db
+from tests.conftest import PASSWORD
 
 
 def test_healthz_reports_ok(client):
@@ -148,3 +149,61 @@ def test_wsgi_module_imports_in_a_fresh_interpreter(tmp_path):
     result = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.name)"],
                             capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+# --- Behind a proxy (issue 10, hole 11): forwarded addresses are trusted only from configured proxies ---------
+
+GUNICORN_PEER = "198.51.100.7"  # the address the app sees: the client's own, or the proxy's
+
+
+def _failed_sign_in(client, email, forwarded_for):
+    return client.post(
+        "/login",
+        data={"email": email, "password": "not-the-password"},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": GUNICORN_PEER},
+    )
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_neither_audit_ip_nor_ip_limit(
+    app, client, make_user, audit_events
+):
+    assert app.config["TRUSTED_PROXY_COUNT"] == 0
+    app.config.update(LOGIN_IP_LIMIT=3, LOGIN_ACCOUNT_LIMIT=100)
+    for n in range(3):  # a different account each time, so only the per-IP limit can stop it
+        assert _failed_sign_in(client, f"guess{n}@clinic.example", f"203.0.113.{n}").status_code == 422
+    user = make_user()
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.99"},
+        environ_base={"REMOTE_ADDR": GUNICORN_PEER},
+    )
+    assert response.status_code == 429  # a fresh forged address does not reset the per-IP limit
+    assert {event.client_ip for event in audit_events(action="login_failed")} == {GUNICORN_PEER}
+
+
+def test_the_account_limit_holds_when_the_forwarded_address_rotates_behind_one_proxy(
+    app, make_user, audit_events
+):
+    behind_proxy = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXY_COUNT=1
+    )
+    behind_proxy.config.update(LOGIN_ACCOUNT_LIMIT=5, LOGIN_IP_LIMIT=1000)
+    client = behind_proxy.test_client()
+    user = make_user()
+    for n in range(5):
+        assert _failed_sign_in(client, user.email, f"203.0.113.{n}").status_code == 422
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.250"},
+        environ_base={"REMOTE_ADDR": GUNICORN_PEER},
+    )
+    assert response.status_code == 429  # the right password from a new address still waits
+    assert client.get("/patients/").status_code == 302
+    seen = [event.client_ip for event in audit_events(action="login_failed")]
+    assert seen[:5] == [f"203.0.113.{n}" for n in range(5)]  # behind the proxy, the client's address is kept
+    with behind_proxy.app_context():
+        db.session.remove()
+        db.engine.dispose()
