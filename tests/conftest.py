@@ -129,7 +129,9 @@ def app(database_template, tmp_path):
         path = tmp_path / "intake.sqlite3"
         shutil.copy(database_template, path)
         url = f"sqlite:///{path}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    # Each test's trail gets its own signed checkpoints (they describe one database).
+    checkpoint_file = str(tmp_path / "audit-checkpoints.jsonl")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, AUDIT_CHECKPOINT_FILE=checkpoint_file)
     yield app
     with app.app_context():
         db.session.remove()

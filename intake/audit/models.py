@@ -1,11 +1,13 @@
-"""Audit events: append-only rows, each chained to the one before by a SHA-256 hash.
+"""Audit events: append-only rows, each chained to the one before by a keyed hash (HMAC-SHA256).
 
-The database refuses UPDATE and DELETE on the table (triggers on SQLite and PostgreSQL,
-created by the migration and by ``create_all``); the hash chain shows any row changed or
-removed behind the database's back (``flask --app wsgi audit-verify``).
+The database refuses UPDATE and DELETE on the table (triggers created by the
+migrations and by ``create_all``); the keyed chain and the signed checkpoints kept outside the database
+(``intake.audit.chain``) show any row changed, removed or re-hashed behind the app's back
+(``flask --app wsgi audit-verify``).
 """
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 
@@ -160,8 +162,13 @@ def canonical_form(audit_event: AuditEvent) -> str:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_hash(audit_event: AuditEvent) -> str:
-    """Return the SHA-256 (hex) of the event's canonical form, which includes the previous hash."""
+def compute_hash(audit_event: AuditEvent, key: bytes) -> str:
+    """Return the HMAC-SHA256 (hex) of the event's canonical form, which includes the previous hash."""
+    return hmac.new(key, canonical_form(audit_event).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def legacy_hash(audit_event: AuditEvent) -> str:
+    """Return the plain SHA-256 (hex) that chained the events written before the audit key existed."""
     return hashlib.sha256(canonical_form(audit_event).encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,224 @@
+"""The audit trail's hash chain: keyed with AUDIT_KEY, kept outside the database, and checked against signed checkpoints.
+
+Each new event's ``row_hash`` is an HMAC-SHA256 of its canonical form (which includes the hash of the
+event before it), keyed with the audit key. The key never enters the database, so someone who can
+write to the database can still change rows but cannot make the chain match again. Trails written
+before the key existed were chained with plain SHA-256; those rows stay verifiable, and the chain
+switches to HMAC at one point that the first signed checkpoint records ("hmac_from"), never back.
+
+The hashes are filled in just before the flush, inside the write transaction, after taking the chain
+lock: SQLite already serialises writers (every transaction starts with BEGIN IMMEDIATE); on PostgreSQL a
+transaction-level advisory lock does, so two workers never chain to the same previous row. Checkpoints
+(``intake.audit.checkpoints``) are written after the commit, every AUDIT_CHECKPOINT_EVERY events and at
+the switch to HMAC, never once per event.
+"""
+
+import hmac
+import os
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from intake.audit import checkpoints
+from intake.audit.models import GENESIS_HASH, AuditEvent, compute_hash, legacy_hash
+from intake.extensions import db
+from intake.instance_keys import instance_key, looks_random
+
+#: Key of the PostgreSQL advisory lock that serialises appends to the chain ("audit" in ASCII).
+CHAIN_LOCK_KEY = 0x6175646974
+#: The audit key's file under instance/ when AUDIT_KEY is not in the environment.
+AUDIT_KEY_FILE = "audit_key"
+#: A signed checkpoint every this many events (AUDIT_CHECKPOINT_EVERY overrides it).
+DEFAULT_CHECKPOINT_EVERY = 500
+#: Where the session remembers the events it chained, for the checkpoint after the commit.
+_CHAINED = "audit_chained_events"
+#: Where the app remembers that its chain already runs on HMAC (one check per process, not per write).
+_CHAIN_IS_KEYED = "audit_chain_is_keyed"
+
+
+def audit_key(app: Flask | None = None) -> bytes:
+    """Return the audit key: AUDIT_KEY from the configuration or the environment, else instance/audit_key."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    cached = app.extensions.get("audit_key")
+    if cached is not None:
+        return cached
+    key = app.config.get("AUDIT_KEY") or os.environ.get("AUDIT_KEY") or ""
+    if not key:
+        key = instance_key(app.instance_path, AUDIT_KEY_FILE)
+    if not app.testing and not looks_random(key):
+        raise RuntimeError(
+            "AUDIT_KEY does not look random: set it to a generated value "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))") or unset it to use instance/audit_key.'
+        )
+    app.extensions["audit_key"] = key.encode("utf-8")
+    return app.extensions["audit_key"]
+
+
+def checkpoint_every(app: Flask) -> int:
+    """Return how many events go between two periodic checkpoints."""
+    return int(app.config.get("AUDIT_CHECKPOINT_EVERY") or DEFAULT_CHECKPOINT_EVERY)
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_events(session, flush_context, instances):
+    pending = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.row_hash is None]
+    if not pending:
+        return
+    pending.sort(key=lambda obj: inspect(obj).insert_order)  # the order they are inserted (and numbered)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = audit_key(app)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    switches = False
+    if app.extensions.get(_CHAIN_IS_KEYED):
+        previous = connection.execute(
+            select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1)
+        ).scalar()
+    else:
+        # Once per process: is the newest event already keyed? If not (a new trail, or one written
+        # before the key), the first of these events is where the chain switches to HMAC.
+        last = connection.execute(
+            select(AuditEvent.__table__).order_by(AuditEvent.id.desc()).limit(1)
+        ).first()
+        previous = last.row_hash if last is not None else None
+        if last is None or compute_hash(AuditEvent(**last._mapping), key) != last.row_hash:
+            switches = True
+        else:
+            app.extensions[_CHAIN_IS_KEYED] = True
+    previous = previous or GENESIS_HASH
+    for audit_event in pending:
+        audit_event.previous_hash = previous
+        audit_event.row_hash = compute_hash(audit_event, key)
+        previous = audit_event.row_hash
+    chained = session.info.setdefault(_CHAINED, [])
+    chained.append((pending, switches))
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_commit(session):
+    batches = session.info.pop(_CHAINED, None)
+    if not batches:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    first_keyed = next((pending[0].id for pending, switches in batches if switches), None)
+    newest = batches[-1][0][-1]
+    oldest = batches[0][0][0]
+    every = checkpoint_every(app)
+    crossed = (oldest.id - 1) // every != newest.id // every
+    if first_keyed is not None:
+        app.extensions[_CHAIN_IS_KEYED] = True
+    if first_keyed is None and not crossed:
+        return
+    with db.engine.connect() as connection:
+        count = connection.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= newest.id)
+        ).scalar_one()
+    checkpoints.write_checkpoint(
+        app, audit_key(app), last_id=newest.id, last_hash=newest.row_hash, count=count, hmac_from=first_keyed
+    )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_events(session):
+    session.info.pop(_CHAINED, None)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The outcome of walking the audit trail."""
+
+    checked: int
+    broken_event_id: int | None = None
+    problem: str = ""
+    checkpoints_matched: int = 0
+    first_keyed_id: int | None = None
+    last_id: int | None = None
+    last_hash: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_event_id is None and not self.problem
+
+
+def verify_chain() -> ChainCheck:
+    """Walk every audit event in order against its hash and the signed checkpoints; return the first problem."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = audit_key(app)
+    found = checkpoints.read_checkpoints(app, key)
+    if found.forged_lines:
+        return ChainCheck(
+            0,
+            problem=f"line {found.forged_lines[0]} of the checkpoint file {found.path} is not signed with "
+            "the audit key (the file was edited, or the key changed)",
+        )
+    hmac_from = found.hmac_from
+    by_id: dict[int, list[checkpoints.Checkpoint]] = {}
+    for checkpoint in found.checkpoints:
+        by_id.setdefault(checkpoint.last_id, []).append(checkpoint)
+    expected_previous = GENESIS_HASH
+    checked = matched = 0
+    first_keyed: int | None = None
+    last_id: int | None = None
+    walked: set[int] = set()
+    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000))
+    for audit_event in rows:
+        if audit_event.previous_hash != expected_previous:
+            return ChainCheck(
+                checked,
+                audit_event.id,
+                "its previous-hash does not match the event before it (an event was removed, "
+                "added or rewritten before this one)",
+            )
+        keyed = hmac.compare_digest(compute_hash(audit_event, key), audit_event.row_hash)
+        if keyed:
+            first_keyed = audit_event.id if first_keyed is None else first_keyed
+        elif first_keyed is not None or (hmac_from is not None and audit_event.id >= hmac_from):
+            return ChainCheck(
+                checked,
+                audit_event.id,
+                "its contents do not match its hash (the row was changed, or re-hashed without the "
+                "audit key)",
+            )
+        elif legacy_hash(audit_event) != audit_event.row_hash:
+            return ChainCheck(
+                checked, audit_event.id, "its contents do not match its hash (the row was changed)"
+            )
+        checked += 1
+        for checkpoint in by_id.get(audit_event.id, ()):
+            if checkpoint.last_hash != audit_event.row_hash or checkpoint.count != checked:
+                return ChainCheck(
+                    checked - 1,
+                    audit_event.id,
+                    f"it does not match the signed checkpoint of {checkpoint.written_at} "
+                    f"({checkpoint.count} events up to #{checkpoint.last_id}): events were rewritten, "
+                    "removed or inserted up to here",
+                )
+            matched += 1
+            walked.add(audit_event.id)
+        expected_previous = audit_event.row_hash
+        last_id = audit_event.id
+    for checkpoint in found.checkpoints:
+        if last_id is None or checkpoint.last_id > last_id:
+            ends_at = f"#{last_id}" if last_id is not None else "no event at all"
+            return ChainCheck(
+                checked,
+                problem=f"the signed checkpoint of {checkpoint.written_at} recorded {checkpoint.count} events "
+                f"up to #{checkpoint.last_id}, but the trail now ends at {ends_at}: the newest events were deleted",
+            )
+        if checkpoint.last_id not in walked:
+            return ChainCheck(
+                checked,
+                problem=f"event #{checkpoint.last_id}, named by the signed checkpoint of "
+                f"{checkpoint.written_at}, is missing from the trail",
+            )
+    return ChainCheck(
+        checked,
+        checkpoints_matched=matched,
+        first_keyed_id=first_keyed,
+        last_id=last_id,
+        last_hash=expected_previous if last_id is not None else "",
+    )
