@@ -1,6 +1,6 @@
 """Audit events: append-only rows, each chained to the one before by a keyed hash (HMAC-SHA256).
 
-The database refuses UPDATE and DELETE on the table (triggers created by the
+The database refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE on the table (triggers created by the
 migrations and by ``create_all``); the keyed chain and the signed checkpoints kept outside the database
 (``intake.audit.chain``) show any row changed, removed or re-hashed behind the app's back
 (``flask --app wsgi audit-verify``).
@@ -184,9 +184,11 @@ SQLITE_TRIGGERS = (
 POSTGRESQL_TRIGGERS = (
     "CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "BEGIN RAISE EXCEPTION 'audit_event is append-only: rows cannot be changed or deleted'; END; $$",
-    # Row-level only: TRUNCATE (used to empty the test database) is a separate, unblocked event.
     "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
     "FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change()",
+    # TRUNCATE skips row triggers: refuse it with a statement trigger (the tests' reset disables it as owner).
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse_change()",
 )
 
 for _statement in SQLITE_TRIGGERS:

@@ -12,7 +12,9 @@ import os
 import stat
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from intake.audit import checkpoints
 from intake.audit.models import GENESIS_HASH, AuditEvent, legacy_hash
@@ -63,7 +65,9 @@ def _rehash_with_plain_sha256(app, from_id, *, detail_of=None):
             )
 
 
-def test_an_honest_trail_verifies_clean_and_signs_a_checkpoint(app, runner, caplog):
+def test_an_honest_trail_verifies_clean_and_signs_a_checkpoint(app, runner, caplog, monkeypatch):
+    # A migration run earlier in this process (alembic's fileConfig) may have disabled the logger.
+    monkeypatch.setattr(logging.getLogger("intake.audit"), "disabled", False)
     _record(app, count=3)
     with caplog.at_level(logging.INFO, logger="intake.audit"):
         code, output = _verify(runner)
@@ -190,3 +194,15 @@ def test_a_trail_chained_before_the_audit_key_still_verifies_and_continues_keyed
     code, output = _verify(runner)
     assert code == 1
     assert "Audit trail broken at event #4" in output
+
+
+def test_postgresql_refuses_to_truncate_the_audit_trail(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no TRUNCATE; DELETE without WHERE is refused by the row trigger")
+    _record(app, count=2)
+    with app.app_context():
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.engine.begin() as connection:
+                connection.execute(text("TRUNCATE audit_event"))
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == 2
