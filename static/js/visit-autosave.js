@@ -5,6 +5,9 @@
  * keystroke) and sent to the server a few seconds later with the note's version. When the link
  * is down the draft waits in the browser and is sent when it is back. A save refused because the
  * draft changed elsewhere (409) shows both versions and lets the practitioner choose.
+ * A save that fails (no answer, or not the server's JSON: signed out, a proxy error) is retried
+ * a few times, each wait longer than the last, marked as a retry so the server does not count it
+ * as activity; then it stops and says "Not saved — check your connection" until the next change.
  * The browser copy is removed as soon as the server holds the same note. It is kept under the
  * author's user id and the visit id, so on a shared tablet nobody else is shown it; it also
  * records where to send it, so visit-drafts.js can send it from any page and on "Sign out".
@@ -18,7 +21,9 @@
 
   var SEND_AFTER_MS = 2000;   // quiet time after the last change before sending
   var SEND_AT_LEAST_MS = 5000; // while typing continuously, still send this often
-  var RETRY_MS = 10000;
+  // Waits before each automatic retry of a failed save; after the last, stop and say so.
+  var RETRY_AFTER_MS = [10000, 30000, 90000];
+  var GAVE_UP = "Not saved — check your connection. Your typing is kept on this tablet; it is sent with your next change.";
   var NOT_STORED = { csrf_token: true, action: true, apply_protocol: true };
 
   var url = form.getAttribute("data-autosave-url");
@@ -36,6 +41,8 @@
   var inFlight = false;
   var sendAgain = false;
   var paused = false; // while a conflict waits for the practitioner's choice
+  var failures = 0; // failed saves in a row since the last answer from the server or the last change
+  var retryTimer = null;
 
   function fields() {
     var pairs = [];
@@ -106,14 +113,30 @@
     timer = setTimeout(send, wait);
   }
 
+  /* After a failed save: try again later, a few times, then stop and say so. */
+  function retryLater(message) {
+    clearTimeout(retryTimer);
+    if (failures >= RETRY_AFTER_MS.length) {
+      say(GAVE_UP, "error");
+      return;
+    }
+    say(message, "error");
+    var wait = RETRY_AFTER_MS[failures];
+    failures += 1;
+    retryTimer = setTimeout(function () { if (readStored()) send({ retry: true }); }, wait);
+  }
+
   function onChange(event) {
     if (event && event.target && event.target.id === "point-search-input") return;
+    failures = 0; // a person typed: a fresh save, not a retry
+    clearTimeout(retryTimer);
     store();
     say("Changes not sent yet…", "pending");
     if (!paused) schedule();
   }
 
-  function send() {
+  function send(options) {
+    var retry = !!(options && options.retry);
     clearTimeout(timer);
     if (paused) return;
     if (inFlight) { sendAgain = true; return; }
@@ -126,7 +149,7 @@
     inFlight = true;
     firstUnsentChange = null;
     say("Saving…", "pending");
-    Intake.postForm(url, pairs, { version: versionInput.value }).then(function (response) {
+    Intake.postForm(url, pairs, { version: versionInput.value }, { retry: retry }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return { status: response.status || 0, data: null };
       return response.json().then(function (data) { return { status: response.status, data: data }; });
@@ -136,14 +159,18 @@
       if (sendAgain && !paused) { sendAgain = false; schedule(); }
     }).catch(function () {
       inFlight = false;
-      say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
-      setTimeout(function () { if (readStored()) send(); }, RETRY_MS);
+      if (!navigator.onLine) {
+        say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
+        return; // the "online" event sends them
+      }
+      retryLater("Not saved: no answer from the server. Your typing is kept on this tablet; trying again shortly.");
     });
   }
 
   function handle(result, sent) {
     var data = result.data;
     clearErrors();
+    if (data) failures = 0; // the server answered: whatever it said, the connection works
     if (data && (data.status === "saved" || data.status === "unchanged")) {
       versionInput.value = data.version;
       if (serialise(fields()) === sent) {
@@ -162,8 +189,7 @@
       paused = true;
       say(data.message + " Your unsent changes are kept on this tablet.", "error");
     } else {
-      say("Not saved (signed out or refused by the server). Your typing is kept on this tablet; reload the page after signing in.", "error");
-      setTimeout(function () { if (readStored()) send(); }, RETRY_MS);
+      retryLater("Not saved (signed out or refused by the server). Your typing is kept on this tablet; reload the page after signing in.");
     }
   }
 
@@ -290,7 +316,10 @@
 
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
-  window.addEventListener("online", function () { if (readStored()) send(); });
+  window.addEventListener("online", function () {
+    failures = 0;
+    if (readStored()) send({ retry: true }); // the connection came back, not a person
+  });
   window.addEventListener("offline", function () {
     say("Offline: your changes are kept on this tablet and will be sent when the connection is back.", "offline");
   });

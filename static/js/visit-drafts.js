@@ -5,11 +5,14 @@
  * (static/js/intake.js), with the note's autosave URL. This script:
  *  - sends the signed-in user's leftover drafts (a closed tab, a dropped connection) from any
  *    page, and removes each one the server now holds;
- *  - on "Sign out", first sends them and removes those the server holds, then signs out;
+ *  - on "Sign out", first sends them, then removes every one of the user's drafts (sent or not:
+ *    a signed-out tablet keeps none of their notes), then signs out (offline, the sign-out cannot
+ *    reach the server either: the drafts stay, at most 24 hours);
  *  - never sends, shows or removes another user's draft: one that could not be sent stays on
  *    the tablet for its author alone, and is offered to them when they open that note again.
  * On an idle timeout the session has already ended, so nothing can be sent; every draft the
- * server confirmed was removed when it confirmed it, and the rest wait for their author.
+ * server confirmed was removed when it confirmed it, and the rest wait for their author, at
+ * most 24 hours (static/js/intake.js removes older ones on every signed-in page).
  */
 (function () {
   "use strict";
@@ -77,6 +80,7 @@
     myDraftKeys().forEach(function (key) {
       var kept = read(key);
       if (key === open || !kept) return;
+      if (Intake.isStaleDraft(kept)) { storage.removeItem(key); return; }
       if (kept.keptAt && Date.now() - Date.parse(kept.keptAt) < RECENT_MS) return;
       send(key);
     });
@@ -102,6 +106,7 @@
     function signOut() {
       if (left) return;
       left = true;
+      myDraftKeys().forEach(function (key) { storage.removeItem(key); });
       form.submit();
     }
     Promise.all(keys.map(send)).then(signOut, signOut);

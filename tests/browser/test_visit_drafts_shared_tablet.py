@@ -132,7 +132,7 @@ def test_a_draft_left_by_the_previous_version_is_adopted_by_the_note(
             new FormData(document.getElementById("visit-note")).forEach((value, name) => {
                 if (name !== "csrf_token" && name !== "version") pairs.push([name, name === "pulse" ? "Wiry" : value]);
             });
-            window.localStorage.setItem(key, JSON.stringify({version: "1", fields: pairs, keptAt: "2020-01-01T00:00:00Z"}));
+            window.localStorage.setItem(key, JSON.stringify({version: "1", fields: pairs, keptAt: new Date().toISOString()}));
         }""",
         f"intake.visit-draft.{visit.id}",
     )
