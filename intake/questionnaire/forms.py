@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     RadioField,
     StringField,
@@ -11,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from intake.patients.forms import ContactDetailsFields, max_length, valid_phone
+from intake.patients.forms import ContactDetailsFields, max_length, valid_birth_date, valid_phone
 from intake.questionnaire import steps as q
 from intake.questionnaire.signature import signature_problem
 
@@ -320,3 +321,12 @@ class ConsentForm(FlaskForm):
                 raise ValidationError(problem)
         elif not _text(self.signature_typed):
             raise ValidationError("Sign in the box, or type your name as your signature.")
+
+
+class IdentityForm(FlaskForm):
+    """The patient's date of birth, asked before answers saved earlier are shown again."""
+
+    date_of_birth = DateField(
+        "Your date of birth",
+        validators=[DataRequired("Enter your date of birth as YYYY-MM-DD."), valid_birth_date],
+    )

@@ -5,14 +5,18 @@ Every function adds to the session; the caller commits once. The pages call the 
 end of this module, which apply the clinic's rules and record their own audit events.
 """
 
+from datetime import date
+
+from intake import throttle
 from intake.audit import models as audit
 from intake.audit.operations import record_event
+from intake.auth.operations import sign_out
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.operations import record_scores
 from intake.patients.models import Patient
 from intake.patients.operations import apply_demographics
-from intake.questionnaire import grants
+from intake.questionnaire import grants, identity
 from intake.questionnaire import steps as q
 from intake.questionnaire.models import IN_PROGRESS, LINK, REVOKED, SUBMITTED, Intake, IntakeAccess
 from intake.refused import Refused
@@ -20,6 +24,14 @@ from intake.refused import Refused
 
 class IntakeClosed(Refused):
     """The intake was submitted or cancelled; its answers can no longer change."""
+
+
+class IdentityNotConfirmed(Refused):
+    """The date of birth given does not match the chart, or too many were tried."""
+
+
+class IdentityTriesExhausted(IdentityNotConfirmed):
+    """Too many wrong dates of birth for this grant lately; it must wait."""
 
 
 class IntakeIncomplete(Refused):
@@ -206,11 +218,16 @@ def send_link(patient: Patient, *, by) -> tuple[Intake, str, IntakeAccess | None
 
 
 def hand_over_tablet(patient: Patient, *, by) -> str:
-    """Open an active patient's intake on this clinic tablet; return the raw token for its session."""
+    """Open an active patient's intake on this clinic tablet and sign the staff member out everywhere.
+
+    Return the raw token for the tablet's session. Signing out on the server (as "Sign out" does)
+    means a copy of the staff cookie taken before the hand-over opens nothing afterwards.
+    """
     _require_active_patient(patient)
     intake = _started(patient, by)
     token = grants.issue_kiosk_grant(intake, created_by_id=by.id)
-    _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before the view ends their session
+    _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before their session ends
+    sign_out(by)
     return token
 
 
@@ -244,7 +261,7 @@ def review_intake(intake: Intake, *, by) -> bool:
 
 
 def record_by_patient(grant: IntakeAccess, action: str, detail: str = "") -> None:
-    """Audit what the patient did on their intake (the actor is their link or the tablet's grant)."""
+    """Audit what the patient did on their intake (the actor is their link or the tablet, and its grant)."""
     intake = grant.intake
     record_event(
         action,
@@ -253,7 +270,44 @@ def record_by_patient(grant: IntakeAccess, action: str, detail: str = "") -> Non
         record_id=intake.id,
         detail=detail,
         by_patient=grant.kind,
+        grant_id=grant.id,
     )
+
+
+def record_refused_grant(kind: str) -> None:
+    """Audit a refused intake link or tablet grant (unknown, expired, revoked, or its intake closed)."""
+    what = "intake link" if kind == LINK else "clinic tablet grant"
+    record_event(audit.ACCESS_DENIED, detail=f"{what} refused: unknown, expired, revoked or closed")
+
+
+def record_step_viewed(grant: IntakeAccess, step: str) -> None:
+    """Audit the patient opening a step."""
+    record_by_patient(grant, audit.VIEW, f"step {step}")
+
+
+def confirm_identity(grant: IntakeAccess, date_of_birth: date | None) -> None:
+    """Accept the patient's date of birth if it matches the chart, and record it.
+
+    A wrong date is counted against the grant and recorded as refused access before
+    ``IdentityNotConfirmed`` is raised; the caller commits in both cases, so the limit holds.
+    """
+    key = identity.attempt_key(grant)
+    if throttle.is_throttled(key, limit=identity.IDENTITY_ATTEMPTS, window=identity.attempt_window()):
+        raise IdentityTriesExhausted(
+            {"date_of_birth": "Too many tries. Please wait a few minutes, or ask the front desk for help."}
+        )
+    if date_of_birth is None or date_of_birth != grant.intake.patient.date_of_birth:
+        throttle.record_attempt(key)
+        record_by_patient(grant, audit.ACCESS_DENIED, "date of birth did not match")
+        raise IdentityNotConfirmed(
+            {
+                "date_of_birth": "That date of birth does not match our records. "
+                "Check it and try again, or ask the front desk."
+            }
+        )
+    throttle.clear_attempts(key)
+    record_by_patient(grant, audit.VIEW, "date of birth confirmed")
+    _used(grant)
 
 
 def answers_to_show(intake: Intake, step: str) -> dict:

@@ -4,6 +4,7 @@ These views are public: the token (or the kiosk grant in the session) is the onl
 opens only its own intake's pages, and every refused token gets the same page.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,18 +21,18 @@ from flask import (
 )
 
 from intake import throttle
-from intake.audit import models as audit
 from intake.auth.access import public
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.pain.bodymap import parse_region_scores
-from intake.questionnaire import grants, link_bp, operations
+from intake.questionnaire import grants, identity, link_bp, operations
 from intake.questionnaire import steps as q
 from intake.questionnaire.forms import (
     ComplaintForm,
     ConsentForm,
     ContactForm,
     HealthForm,
+    IdentityForm,
     OdiForm,
     PainForm,
     RedFlagsForm,
@@ -42,6 +43,10 @@ from intake.questionnaire.summary import summarise
 
 #: The session key holding a clinic tablet's kiosk token (and nothing else once kiosk mode starts).
 KIOSK_SESSION_KEY = "intake_kiosk"
+#: The session key listing the grants for which this browser confirmed the patient's date of birth.
+IDENTITY_SESSION_KEY = "intake_identity_confirmed"
+#: The session key holding when the clinic tablet last made a request that went through (epoch seconds).
+KIOSK_LAST_ACTIVITY_KEY = "intake_kiosk_active_at"
 BODY_MAP_PREFIX = "pain"
 STEP_FORMS: dict[str, type[StepForm]] = {
     q.CONTACT: ContactForm,
@@ -83,7 +88,34 @@ def _token_attempt_key() -> str:
     return f"intake-link:ip:{request.remote_addr or 'unknown'}"
 
 
-def link_filler(token: str) -> Filler:
+def _identity_confirmed(grant: IntakeAccess) -> bool:
+    return grant.id in (session.get(IDENTITY_SESSION_KEY) or [])
+
+
+def start_kiosk_session(token: str) -> None:
+    """Give the handed-over tablet's (emptied) session its grant, starting its inactivity clock."""
+    session[KIOSK_SESSION_KEY] = token
+    session[KIOSK_LAST_ACTIVITY_KEY] = int(time.time())
+
+
+def _confirmation_needed(filler: Filler) -> bool:
+    return identity.confirmation_needed(
+        filler.grant,
+        confirmed=_identity_confirmed(filler.grant),
+        last_activity=session.get(KIOSK_LAST_ACTIVITY_KEY),
+    )
+
+
+def _require_identity(filler: Filler) -> Filler:
+    """Send whoever holds the grant to the date-of-birth check when saved answers need it."""
+    if _confirmation_needed(filler):
+        abort(redirect(filler.url("confirm")))
+    if filler.is_kiosk:
+        session[KIOSK_LAST_ACTIVITY_KEY] = int(time.time())
+    return filler
+
+
+def link_filler(token: str, *, check_identity: bool = True) -> Filler:
     """Open the intake behind a link token, or stop with the 'link unavailable' page."""
     key = _token_attempt_key()
     window = timedelta(minutes=current_app.config["INTAKE_TOKEN_WINDOW_MINUTES"])
@@ -92,19 +124,26 @@ def link_filler(token: str) -> Filler:
     grant = grants.open_grant(token, LINK)
     if grant is None:
         throttle.record_attempt(key)
+        operations.record_refused_grant(LINK)
         db.session.commit()
         abort(make_response(link_unavailable()))
-    return Filler(grant=grant, token=token)
+    filler = Filler(grant=grant, token=token)
+    return _require_identity(filler) if check_identity else filler
 
 
-def kiosk_filler() -> Filler:
+def kiosk_filler(*, check_identity: bool = True) -> Filler:
     """Open the intake granted to this tablet, or send the tablet to staff sign-in."""
-    grant = grants.open_grant(session.get(KIOSK_SESSION_KEY), KIOSK)
+    raw = session.get(KIOSK_SESSION_KEY)
+    grant = grants.open_grant(raw, KIOSK)
     if grant is None:
+        if raw:
+            operations.record_refused_grant(KIOSK)
+            db.session.commit()
         session.pop(KIOSK_SESSION_KEY, None)
         flash("Please hand the tablet back to the front desk.", "info")
         abort(redirect(url_for("auth.login")))
-    return Filler(grant=grant)
+    filler = Filler(grant=grant)
+    return _require_identity(filler) if check_identity else filler
 
 
 # --- Routes: the same pages under /i/<token> (a patient's link) and /kiosk (a clinic tablet) ------------
@@ -114,6 +153,12 @@ def kiosk_filler() -> Filler:
 @public
 def link_resume(token: str):
     return resume(link_filler(token))
+
+
+@link_bp.route("/i/<token>/confirm", methods=["GET", "POST"])
+@public
+def link_confirm(token: str):
+    return confirm_identity(link_filler(token, check_identity=False))
 
 
 @link_bp.route("/i/<token>/<step>", methods=["GET", "POST"])
@@ -132,6 +177,12 @@ def link_submit(token: str):
 @public
 def kiosk_resume():
     return resume(kiosk_filler())
+
+
+@link_bp.route("/kiosk/confirm", methods=["GET", "POST"])
+@public
+def kiosk_confirm():
+    return confirm_identity(kiosk_filler(check_identity=False))
 
 
 @link_bp.route("/kiosk/<step>", methods=["GET", "POST"])
@@ -160,11 +211,44 @@ def resume(filler: Filler):
     return redirect(filler.url("step", step=operations.first_unfinished_step(filler.intake)))
 
 
+def confirm_identity(filler: Filler):
+    """Ask for the patient's date of birth before showing answers saved earlier (or after a tablet idled)."""
+    grant = filler.grant
+    if not _confirmation_needed(filler):
+        return redirect(filler.url("resume"))
+    form = IdentityForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.confirm_identity(grant, form.date_of_birth.data)
+        except operations.IdentityNotConfirmed as refused:
+            db.session.commit()  # the wrong date counts towards the limit and is in the trail
+            form.date_of_birth.errors = [*refused.errors.values()]
+            status = 429 if isinstance(refused, operations.IdentityTriesExhausted) else 422
+        else:
+            db.session.commit()
+            session[IDENTITY_SESSION_KEY] = [*(session.get(IDENTITY_SESSION_KEY) or []), grant.id]
+            if filler.is_kiosk:
+                session[KIOSK_LAST_ACTIVITY_KEY] = int(time.time())
+            return redirect(filler.url("resume"))
+    elif form.errors:
+        status = 422
+    return (
+        render_template(
+            "questionnaire/confirm_identity.html",
+            filler=filler,
+            form=form,
+            idle=identity.kiosk_left_idle(grant, session.get(KIOSK_LAST_ACTIVITY_KEY)),
+        ),
+        status,
+    )
+
+
 def show_step(filler: Filler, step: str):
     if step not in q.STEP_BY_KEY:
         abort(404)
     if request.method == "GET":  # each step shows what is saved (the contact step, the chart's details)
-        operations.record_by_patient(filler.grant, audit.VIEW, f"step {step}")
+        operations.record_step_viewed(filler.grant, step)
         db.session.commit()
     if step == q.REVIEW:
         return review(filler)

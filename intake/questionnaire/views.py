@@ -12,7 +12,7 @@ from intake.forms import ConfirmForm
 from intake.patients.records import get_patient
 from intake.questionnaire import bp, operations
 from intake.questionnaire.models import Intake
-from intake.questionnaire.patient_views import KIOSK_SESSION_KEY
+from intake.questionnaire.patient_views import start_kiosk_session
 from intake.questionnaire.qr import qr_data_uri
 from intake.questionnaire.summary import summarise
 from intake.refused import Refused
@@ -86,10 +86,11 @@ def open_kiosk(patient_id: int):
     except Refused as refused:
         return _back_to_chart(patient.id, refused)
     db.session.commit()
-    # Hand-over: the staff session ends here; the tablet's session holds only this intake's grant.
+    # Hand-over: the staff session ended on the server (hand_over_tablet signs out everywhere) and ends
+    # in this browser here; the tablet's session holds only this intake's grant and its activity clock.
     logout_user()
     session.clear()
-    session[KIOSK_SESSION_KEY] = token
+    start_kiosk_session(token)
     return redirect(url_for("intake_link.kiosk_resume"))
 
 

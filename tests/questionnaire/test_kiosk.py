@@ -1,8 +1,12 @@
 """Kiosk mode: staff hand a clinic tablet to the patient; afterwards the tablet reaches nothing."""
 
+import time
+from datetime import date
+
 from intake.extensions import db
+from intake.questionnaire import steps as q
 from intake.questionnaire.models import Intake, IntakeAccess
-from tests.questionnaire.answers import fill_every_step
+from tests.questionnaire.answers import fill_every_step, step_data
 
 LOCKED_OUT = ("/patients/", "/kiosk", "/kiosk/contact", "/kiosk/review")
 
@@ -33,7 +37,7 @@ def test_handing_over_the_tablet_ends_the_staff_session(app, client, login, make
     for url in ("/patients/", f"/patients/{patient.id}", f"/patients/{other.id}", "/"):
         assert_sign_in_required(client, url)
     with client.session_transaction() as session:
-        assert set(session) <= {"intake_kiosk", "_flashes", "csrf_token"}
+        assert set(session) <= {"intake_kiosk", "intake_kiosk_active_at", "_flashes", "csrf_token"}
 
 
 def test_after_submitting_on_the_tablet_nothing_is_reachable(app, client, login, make_patient):
@@ -94,3 +98,60 @@ def test_staff_sign_in_again_after_the_tablet_is_handed_back(app, client, login,
     client.post("/kiosk/submit")
     assert sign_in(client, user.email).status_code == 302
     assert client.get(f"/patients/{patient.id}").status_code == 200
+
+
+def test_the_staff_cookie_from_before_the_hand_over_no_longer_opens_the_patient_list(
+    app, client, login, make_patient, audit_events
+):
+    user = login("front_desk")
+    patient = make_patient()
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    assert client.get("/patients/").status_code == 200
+    staff_cookie = client.get_cookie(cookie_name).value  # copied before the hand-over
+    hand_over(client, patient)
+
+    replay = app.test_client()
+    replay.set_cookie(cookie_name, staff_cookie)
+    assert_sign_in_required(replay, "/patients/")
+    assert_sign_in_required(replay, f"/patients/{patient.id}")
+    [signed_out] = audit_events(action="logout")
+    assert signed_out.user_id == user.id
+
+
+def _idle_for(client, minutes: float) -> None:
+    with client.session_transaction() as session:
+        session["intake_kiosk_active_at"] = int(time.time() - minutes * 60)
+
+
+def test_a_tablet_left_alone_hides_the_questionnaire_behind_continue_and_the_birth_date(
+    app, client, login, make_patient
+):
+    login("practitioner")
+    patient = make_patient(date_of_birth=date(1966, 7, 9), last_name="Idlepatient")
+    hand_over(client, patient)
+    data = step_data()
+    assert client.post("/kiosk/contact", data=data[q.CONTACT]).status_code == 302
+    assert client.post("/kiosk/complaint", data=data[q.COMPLAINT]).status_code == 302
+    _idle_for(client, 9)
+    assert client.get("/kiosk/complaint").status_code == 200  # still in use: nothing asked
+
+    _idle_for(client, 10)  # INTAKE_KIOSK_IDLE_MINUTES, default 10
+    for url in ("/kiosk", "/kiosk/contact", "/kiosk/complaint", "/kiosk/review"):
+        assert client.get(url).headers["Location"] == "/kiosk/confirm", url
+    page = client.get("/kiosk/confirm").get_data(as_text=True)
+    assert "Continue" in page and "without activity" in page
+    for saved in ("Idlepatient", data[q.CONTACT]["phone"], data[q.COMPLAINT]["reason"]):
+        assert saved not in page
+    wrong = client.post("/kiosk/confirm", data={"date_of_birth": "1966-07-10"})
+    assert wrong.status_code == 422 and "does not match our records" in wrong.get_data(as_text=True)
+    right = client.post("/kiosk/confirm", data={"date_of_birth": "1966-07-09"})
+    assert right.headers["Location"] == "/kiosk"
+    assert data[q.COMPLAINT]["reason"] in client.get("/kiosk/complaint").get_data(as_text=True)
+
+
+def test_the_tablet_inactivity_limit_is_a_setting(app, client, login, make_patient):
+    app.config["INTAKE_KIOSK_IDLE_MINUTES"] = 2
+    login("practitioner")
+    hand_over(client, make_patient())
+    _idle_for(client, 3)
+    assert client.get("/kiosk/contact").headers["Location"] == "/kiosk/confirm"

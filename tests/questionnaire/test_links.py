@@ -127,6 +127,9 @@ def test_a_new_link_keeps_the_answers_of_the_intake_in_progress(app, client, log
     fill_every_step(phone, first)
     second = start_link(client, patient)
     assert phone.get(first).status_code == 404
+    # From the front desk, the new link first asks the patient's date of birth (tests/questionnaire/test_identity.py).
+    assert phone.get(second).headers["Location"] == f"{second}/confirm"
+    phone.post(f"{second}/confirm", data={"date_of_birth": patient.date_of_birth.isoformat()})
     assert phone.get(second).headers["Location"].endswith("/review")
 
 
