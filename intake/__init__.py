@@ -184,11 +184,15 @@ def register_chart_sections(app: Flask) -> None:
 
 
 def register_providers(app: Flask) -> None:
-    """Hand lower features what a higher one owns (the pain history shows the questionnaire's ODI)."""
+    """Hand lower features what a higher one owns (the pain history shows the questionnaire's ODI, …)."""
+    from intake.audit.commands import RECORD_CHECKS
     from intake.pain.history import ODI_SERIES
     from intake.questionnaire.odi_series import submitted_odi_records
+    from intake.visits.note_seal import signed_note_problems
 
     app.extensions[ODI_SERIES] = submitted_odi_records
+    # audit-verify checks each signed note against the seal its sign and amend events carry.
+    app.extensions[RECORD_CHECKS] = [signed_note_problems]
 
 
 def register_request_hooks(app: Flask) -> None:

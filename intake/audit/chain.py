@@ -13,7 +13,9 @@ transaction-level advisory lock does, so two workers never chain to the same pre
 the switch to HMAC, never once per event.
 """
 
+import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -54,6 +56,18 @@ def audit_key(app: Flask | None = None) -> bytes:
         )
     app.extensions["audit_key"] = key.encode("utf-8")
     return app.extensions["audit_key"]
+
+
+def content_seal(content) -> str:
+    """Return the keyed hash (HMAC-SHA256, hex) of a record's content as canonical JSON (keys sorted).
+
+    An event that carries it (a signed note's sign and amend events) lets ``audit-verify`` tell whether
+    the record was changed behind the app's back; keyed, so the hash gives away nothing of the content.
+    """
+    # Through JSON once, so a dict and the same dict read back from a JSON column hash alike.
+    plain = json.loads(json.dumps(content, default=str))
+    canonical = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(audit_key(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def checkpoint_every(app: Flask) -> int:

@@ -19,6 +19,7 @@ from intake.refused import Refused
 from intake.visits.display import describe_changes
 from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
 from intake.visits.note_record import effective_note, read_note, write_amended_pain, write_note
+from intake.visits.note_seal import seal_detail
 from intake.visits.safety import missing_overrides
 from intake.visits.vocabulary import NO_REACTION
 
@@ -202,7 +203,7 @@ def sign_visit(visit: Visit, user, *, alerts: set[str]) -> None:
     visit.signed_by_id = user.id
     visit.signed_name = user.signature_name
     db.session.flush()
-    _record(audit.SIGN, visit, user)
+    _record(audit.SIGN, visit, user, seal_detail(read_note(visit)))  # audit-verify checks the note against it
 
 
 def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]) -> Amendment:
@@ -232,7 +233,7 @@ def amend_visit(visit: Visit, note: dict, *, reason: str, user, alerts: set[str]
     amendment.pain_replaced = write_amended_pain(visit, previous, note, by_user_id=user.id) or None
     visit.amendments.append(amendment)
     db.session.flush()
-    _record(audit.AMEND, visit, user, f"amendment {amendment.id}")
+    _record(audit.AMEND, visit, user, f"amendment {amendment.id} · {seal_detail(note)}")
     return amendment
 
 
