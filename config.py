@@ -11,7 +11,11 @@ INSTANCE_DIR = Path(os.environ.get("INTAKE_INSTANCE_PATH") or BASE_DIR / "instan
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "development-only-secret-key"}
 #: Keys kept outside the database: the setting (and environment variable) and the file under instance/
 #: that holds it when it is generated on first run (mode 0600).
-KEY_FILES = {"SECRET_KEY": "secret_key", "TOTP_ENCRYPTION_KEY": "totp_encryption_key"}
+KEY_FILES = {
+    "SECRET_KEY": "secret_key",
+    "TOTP_ENCRYPTION_KEY": "totp_encryption_key",
+    "AUDIT_KEY": "audit_key",  # keys the audit chain and its checkpoints (intake.audit.chain)
+}
 #: Keys production takes only from the environment (a missing one refuses to start, never generated).
 KEYS_REQUIRED_IN_PRODUCTION_ENVIRONMENT = ("SECRET_KEY",)
 MINIMUM_KEY_LENGTH = 32
@@ -28,6 +32,7 @@ class Config:
     # created, or is generated once into instance/ (intake.instance_keys); production refuses a missing SECRET_KEY.
     SECRET_KEY: str | None = None
     TOTP_ENCRYPTION_KEY: str | None = None
+    AUDIT_KEY: str | None = None
     # Production refuses the debugger however it is turned on (FLASK_DEBUG, `flask run --debug`, app.run).
     REFUSE_DEBUGGER = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'intake.sqlite3'}")
@@ -102,6 +107,7 @@ class TestingConfig(Config):
     # Fixed keys, for tests only (every other configuration generates its keys or refuses to start).
     SECRET_KEY = "testing-secret-key"
     TOTP_ENCRYPTION_KEY = "testing-totp-encryption-key"
+    AUDIT_KEY = "testing-audit-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from intake.audit import checkpoints
 from intake.audit.models import GENESIS_HASH, AuditEvent, compute_hash, legacy_hash
 from intake.extensions import db
-from intake.instance_keys import instance_key, looks_random
+from intake.instance_keys import instance_key
 
 #: Key of the PostgreSQL advisory lock that serialises appends to the chain ("audit" in ASCII).
 CHAIN_LOCK_KEY = 0x6175646974
@@ -41,19 +41,18 @@ _CHAIN_IS_KEYED = "audit_chain_is_keyed"
 
 
 def audit_key(app: Flask | None = None) -> bytes:
-    """Return the audit key: AUDIT_KEY from the configuration or the environment, else instance/audit_key."""
+    """Return the audit key: AUDIT_KEY as the factory loaded it (environment, else instance/audit_key)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     cached = app.extensions.get("audit_key")
     if cached is not None:
         return cached
-    key = app.config.get("AUDIT_KEY") or os.environ.get("AUDIT_KEY") or ""
-    if not key:
-        key = instance_key(app.instance_path, AUDIT_KEY_FILE)
-    if not app.testing and not looks_random(key):
-        raise RuntimeError(
-            "AUDIT_KEY does not look random: set it to a generated value "
-            '(python -c "import secrets; print(secrets.token_urlsafe(32))") or unset it to use instance/audit_key.'
-        )
+    # The factory loads every key of config.KEY_FILES (production's check refuses a non-random one);
+    # the fallbacks serve an app configured without it.
+    key = (
+        app.config.get("AUDIT_KEY")
+        or os.environ.get("AUDIT_KEY")
+        or instance_key(app.instance_path, AUDIT_KEY_FILE)
+    )
     app.extensions["audit_key"] = key.encode("utf-8")
     return app.extensions["audit_key"]
 

@@ -9,6 +9,7 @@ trail reached.
 import json
 import logging
 import os
+import secrets
 import stat
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from intake import create_app
 from intake.audit import checkpoints
 from intake.audit.models import GENESIS_HASH, AuditEvent, legacy_hash
 from intake.audit.operations import record_event
@@ -206,3 +208,11 @@ def test_postgresql_refuses_to_truncate_the_audit_trail(app):
             with db.engine.begin() as connection:
                 connection.execute(text("TRUNCATE audit_event"))
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == 2
+
+
+def test_production_refuses_an_audit_key_that_is_not_random(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1/intake")
+    monkeypatch.setenv("AUDIT_KEY", "a" * 32)
+    with pytest.raises(RuntimeError, match="AUDIT_KEY"):
+        create_app("production", instance_path=str(tmp_path))
