@@ -45,6 +45,7 @@ def test_production_refuses_to_start_with_the_development_key(monkeypatch):
 def test_production_refuses_to_start_without_database_url(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("AUDIT_KEY", secrets.token_urlsafe(48))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production")
@@ -53,6 +54,7 @@ def test_production_refuses_to_start_without_database_url(monkeypatch):
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("AUDIT_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1/intake")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True

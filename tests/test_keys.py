@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.debug import DebuggedApplication
 from werkzeug.test import Client
 
-from config import BASE_DIR
+from config import BASE_DIR, KEY_FILES
 from intake import create_app
 from intake.extensions import db
 from intake.instance_keys import looks_random
@@ -25,14 +25,19 @@ POSTGRES_URL = "postgresql+psycopg://u:p@127.0.0.1:1/intake"
 
 
 def _without_keys(monkeypatch):
-    for name in ("SECRET_KEY", "TOTP_ENCRYPTION_KEY", "FLASK_DEBUG"):
+    for name in (*KEY_FILES, "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+
+
+def _random_keys() -> dict[str, str]:
+    """Every key production reads, random, so no test generates a key file into the project's instance/."""
+    return {name: secrets.token_urlsafe(48) for name in KEY_FILES}
 
 
 def _production_environment(monkeypatch, **values):
     _without_keys(monkeypatch)
-    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
-    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", secrets.token_urlsafe(48))
+    for name, key in _random_keys().items():
+        monkeypatch.setenv(name, key)
     monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -78,8 +83,7 @@ def test_no_configuration_but_testing_has_a_key_written_in_the_code():
 
     for name, config_class in CONFIGS.items():
         if name != "testing":
-            assert config_class.SECRET_KEY is None
-            assert config_class.TOTP_ENCRYPTION_KEY is None
+            assert {key: getattr(config_class, key, None) for key in KEY_FILES} == dict.fromkeys(KEY_FILES)
 
 
 @pytest.mark.db_independent
@@ -186,8 +190,7 @@ def test_flask_run_in_production_with_the_debugger_exits_with_an_error(tmp_path,
         **os.environ,
         "INTAKE_CONFIG": "production",
         "INTAKE_INSTANCE_PATH": str(tmp_path),
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "TOTP_ENCRYPTION_KEY": secrets.token_urlsafe(48),
+        **_random_keys(),
         "DATABASE_URL": POSTGRES_URL,
     }
     environment.pop("FLASK_DEBUG", None)
