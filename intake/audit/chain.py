@@ -71,7 +71,8 @@ def content_seal(content) -> str:
 
 def checkpoint_every(app: Flask) -> int:
     """Return how many events go between two periodic checkpoints."""
-    return int(app.config.get("AUDIT_CHECKPOINT_EVERY") or DEFAULT_CHECKPOINT_EVERY)
+    configured = app.config.get("AUDIT_CHECKPOINT_EVERY") or os.environ.get("AUDIT_CHECKPOINT_EVERY")
+    return max(1, int(configured or DEFAULT_CHECKPOINT_EVERY))
 
 
 @event.listens_for(Session, "before_flush")
