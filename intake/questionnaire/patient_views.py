@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -185,6 +186,17 @@ def kiosk_confirm():
     return confirm_identity(kiosk_filler(check_identity=False))
 
 
+@link_bp.route("/kiosk/active", methods=["POST"])
+@public
+def kiosk_active():
+    """The tablet's script reports the patient typing or tapping: their inactivity clock starts again."""
+    filler = kiosk_filler(check_identity=False)
+    if _confirmation_needed(filler):
+        return jsonify(active=False, confirm_url=filler.url("confirm")), 409
+    session[KIOSK_LAST_ACTIVITY_KEY] = int(time.time())
+    return jsonify(active=True)
+
+
 @link_bp.route("/kiosk/<step>", methods=["GET", "POST"])
 @public
 def kiosk_step(step: str):
@@ -269,6 +281,7 @@ def render_step(filler: Filler, step: str, status: int = 200, **context):
             step=q.STEP_BY_KEY[step],
             step_number=q.step_number(step),
             step_count=len(q.STEPS),
+            kiosk_idle_seconds=int(identity.kiosk_idle_limit().total_seconds()),
             back_url=filler.url("step", step=q.previous_step(step)) if q.previous_step(step) else None,
             questionnaire=q,
             **context,

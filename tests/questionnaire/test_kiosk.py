@@ -155,3 +155,36 @@ def test_the_tablet_inactivity_limit_is_a_setting(app, client, login, make_patie
     hand_over(client, make_patient())
     _idle_for(client, 3)
     assert client.get("/kiosk/contact").headers["Location"] == "/kiosk/confirm"
+
+
+def test_the_tablet_page_carries_the_inactivity_script_and_a_link_page_does_not(
+    app, client, login, make_patient
+):
+    from tests.conftest import sign_in
+    from tests.questionnaire.answers import start_link
+
+    user = login("practitioner")
+    patient = make_patient()
+    hand_over(client, patient)
+    html = client.get("/kiosk/contact").get_data(as_text=True)
+    assert 'src="/static/js/kiosk-idle.js" data-idle-seconds="600"' in html
+    assert 'data-active-url="/kiosk/active" data-confirm-url="/kiosk/confirm"' in html
+    staff = app.test_client()
+    sign_in(staff, user.email)
+    link = start_link(staff, patient)
+    assert "kiosk-idle.js" not in app.test_client().get(f"{link}/contact").get_data(as_text=True)
+
+
+def test_typing_on_the_tablet_keeps_the_questionnaire_open_until_it_is_left_alone(
+    app, client, login, make_patient
+):
+    login("practitioner")
+    hand_over(client, make_patient())
+    _idle_for(client, 9)
+    assert client.post("/kiosk/active").get_json() == {"active": True}  # the patient is typing
+    with client.session_transaction() as session:
+        assert time.time() - session["intake_kiosk_active_at"] < 5
+    _idle_for(client, 10)
+    refused = client.post("/kiosk/active")
+    assert refused.status_code == 409 and refused.get_json()["confirm_url"] == "/kiosk/confirm"
+    assert client.get("/kiosk/contact").headers["Location"] == "/kiosk/confirm"
