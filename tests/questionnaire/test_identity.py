@@ -156,3 +156,18 @@ def test_every_patient_row_names_the_grant_it_came_through(app, client, login, m
         "step pain",
     }
     assert rows[0].user_name == f"Patient (intake link) · grant {first}"
+
+
+def test_a_tablet_handed_over_by_the_front_desk_hides_answers_saved_through_the_link(
+    app, client, login, make_patient
+):
+    login("front_desk")
+    patient = make_patient(date_of_birth=BIRTH_DATE)
+    half_fill(app, client, patient)
+    client.post(f"/patients/{patient.id}/intakes/kiosk")  # front desk still holds the tablet
+    for url in ("/kiosk", f"/kiosk/{q.COMPLAINT}", f"/kiosk/{q.HEALTH}", f"/kiosk/{q.REVIEW}"):
+        assert client.get(url).headers["Location"] == "/kiosk/confirm", url
+    html = client.get("/kiosk/confirm").get_data(as_text=True)
+    assert COMPLAINT_CANARY not in html and HEALTH_CANARY not in html
+    client.post("/kiosk/confirm", data={"date_of_birth": BIRTH_DATE.isoformat()})
+    assert COMPLAINT_CANARY in client.get(f"/kiosk/{q.COMPLAINT}").get_data(as_text=True)
