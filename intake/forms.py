@@ -1,10 +1,30 @@
-"""Form pieces shared by every feature."""
+"""Form pieces shared by every feature: list pages, confirm buttons, and the clinic's sane dates and numbers.
+
+Every date the app accepts lies in a range a clinic can have: clinical events (visits, check-ins,
+history periods) from 1900 to the end of next year. Every number parser reads plain ASCII digits
+of a sensible length only, so "NaN", "inf", "1e999", "sNaN", "²" or 5,000 digits get a message
+beside the field instead of reaching arithmetic that breaks.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
 
 from flask import request
 from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField
+from wtforms.validators import ValidationError
+
+from intake.clinic_time import clinic_today
 
 #: No list is this long; a larger ?page= is a typo or a probe, answered like any page past the end.
 MAX_PAGE = 100_000
+#: The earliest year of any date the clinic records.
+EARLIEST_YEAR = 1900
+#: A whole number as a form posts it: ASCII digits, at most nine (fits any database integer).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+#: A decimal as a form posts it: ASCII digits with an optional fraction, no exponent, NaN or infinity.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,6}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 
 
 def requested_page() -> int:
@@ -14,3 +34,66 @@ def requested_page() -> int:
 
 class ConfirmForm(FlaskForm):
     """An empty form, so POST-only buttons (archive, sign out, deactivate) carry a CSRF token."""
+
+
+def latest_clinical_date() -> date:
+    """The last day a clinical date may name: 31 December of next year (clinic time)."""
+    return date(clinic_today().year + 1, 12, 31)
+
+
+def clinical_date_range(what: str):
+    """A validator: a date or date-and-time from 1900 to the end of next year, else a message naming ``what``."""
+
+    def check(form, field):
+        value = field.data
+        if value is None:
+            return
+        day = value.date() if isinstance(value, datetime) else value
+        if day.year < EARLIEST_YEAR:
+            raise ValidationError(f"{what} cannot be before {EARLIEST_YEAR}; check the year.")
+        if day > latest_clinical_date():
+            raise ValidationError(f"{what} cannot be after {latest_clinical_date().year}; check the year.")
+
+    return check
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in plain digits (at most nine); anything else is refused with ``message``."""
+
+    def __init__(
+        self, label=None, validators=None, message: str = "Enter a whole number, like 12.", **kwargs
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.number_message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        if not text:
+            self.data = None
+            return
+        if not WHOLE_NUMBER.fullmatch(text):
+            self.data = None
+            raise ValueError(self.number_message)
+        self.data = int(text)
+
+
+class PlainDecimalField(DecimalField):
+    """A decimal typed in plain digits, like 1.5: no exponent, NaN or infinity, at most six digits each side."""
+
+    def __init__(self, label=None, validators=None, message: str = "Enter a number like 1.5.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.number_message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        if not text:
+            self.data = None
+            return
+        if not PLAIN_DECIMAL.fullmatch(text):
+            self.data = None
+            raise ValueError(self.number_message)
+        self.data = Decimal(text)

@@ -30,6 +30,19 @@ JUNK_VALUES = (
     "0001-01-01",
     "2026-02-30T25:61",
     "x" * 5000,
+    # Numbers Python reads but no clinic means: not-a-number, infinities, exponents, 5,000 digits.
+    "sNaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e999",
+    "1" * 5000,
+    "BL" + "2" * 5000,
+    # Dates and times at the ends of the calendar.
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "1899-12-31",
+    "abc",
 )
 JSON_JUNK = ("{not json", "[]", "null", '{"version": {"$gt": 1}, "visit_at": [1, 2], "points": "all"}')
 #: Query arguments the list, search, history and audit pages read.
@@ -264,3 +277,136 @@ def test_a_page_number_past_any_list_is_an_empty_page(client, login, make_patien
     for page in ("99999999999999999999999", "-3", "²", "1e9"):
         response = client.get(url.format(b=patient.id), query_string={"page": page})
         assert response.status_code == 200, page
+
+
+# --- Issue 10, hole 9: dates out of any clinic's range, numbers that are not numbers ------------------------
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1899-12-31T23:00", "9999-12-31T23:59"])
+def test_a_check_in_dated_out_of_range_is_refused_and_the_chart_still_opens(app, other_patient_world, when):
+    world = other_patient_world
+    clients = signed_in_clients(app, world)
+    response = clients["practitioner"].post(
+        f"/patients/{world.patient_b_id}/pain/check-in",
+        data={"recorded_at": when, "pain-lower_back_l": "3"},
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "The check-in date cannot be before 1900" in body or "The check-in date cannot be after" in body
+    for role, client in clients.items():
+        assert client.get(f"/patients/{world.patient_b_id}").status_code == 200, role
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59", "0001-01-01T00:00", "1899-12-31T23:59"])
+@pytest.mark.parametrize("how", ["autosave", "edit"])
+def test_a_visit_dated_out_of_range_is_refused_beside_the_date(
+    client, login, make_patient, make_visit, note_form, when, how
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    base = f"/patients/{visit.patient_id}/visits/{visit.id}"
+    if how == "autosave":
+        response = client.post(f"{base}/autosave", data=note_form(visit, visit_at=when))
+        assert response.status_code == 422
+        assert "The visit date cannot be" in response.get_json()["errors"]["visit_at"]
+    else:
+        response = client.post(f"{base}/edit", data=note_form(visit, visit_at=when, action="save"))
+        assert response.status_code == 422
+        assert "The visit date cannot be" in response.get_data(as_text=True)
+    assert client.get(f"/patients/{visit.patient_id}").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["1" * 5000, "BL" + "2" * 5000, "EX-HN" + "3" * 5000])
+def test_a_five_thousand_digit_point_code_is_refused_with_a_message(
+    client, login, make_patient, make_visit, note_form, code
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    url = f"/patients/{visit.patient_id}/visits/{visit.id}/autosave"
+    response = client.post(url, data=note_form(visit, points=[code]))
+    assert response.status_code == 422
+    assert "longer than 30 characters" in response.get_json()["errors"]["points-0-code"]
+    pair = {"first_point": code, "second_point": "BL23", "frequency_hz": "2"}
+    assert client.post(url, data=note_form(visit, electro=[pair])).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "depth", ["sNaN", "NaN", "nan", "inf", "-Infinity", "1e999", "1e-999", "1" * 5000, "0x1"]
+)
+def test_a_needle_depth_that_is_not_a_number_is_refused_with_a_message(
+    client, login, make_patient, make_visit, note_form, depth
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    response = client.post(
+        f"/patients/{visit.patient_id}/visits/{visit.id}/autosave",
+        data=note_form(visit, points=[{"code": "BL23", "depth_cun": depth}]),
+    )
+    assert response.status_code == 422
+    assert "Depth: a number of cun like 1.5" in response.get_json()["errors"]["points-0-depth_cun"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "inf", "1e999", "1" * 5000, "٣", "+-3"])
+@pytest.mark.parametrize("field", ["needles_inserted", "retention_minutes", "duration_minutes", "flare_ups"])
+def test_a_count_that_is_not_a_whole_number_is_refused_with_a_message(
+    client, login, make_patient, make_visit, note_form, field, number
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    response = client.post(
+        f"/patients/{visit.patient_id}/visits/{visit.id}/autosave", data=note_form(visit, **{field: number})
+    )
+    assert response.status_code == 422
+    assert "whole number" in response.get_json()["errors"][field]
+
+
+@pytest.mark.parametrize("answer", ["abc", "²", "1e1", "11", " 5"])
+@pytest.mark.parametrize("field", ["least", "average"])
+def test_letters_as_the_intake_pain_steps_least_or_average_are_refused_beside_the_field(
+    app, client, login, make_patient, field, answer
+):
+    from tests.questionnaire.answers import start_link, step_data
+
+    login("front_desk")
+    link = start_link(client, make_patient())
+    phone = app.test_client()
+    data = step_data()
+    for step in ("contact", "complaint"):
+        assert phone.post(f"{link}/{step}", data=data[step]).status_code == 302
+    response = phone.post(f"{link}/pain", data={**data["pain"], field: answer})
+    assert response.status_code == 422
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"endpoint": "patients.index"},
+        {"endpoint": "x", "start": "not a date"},
+        {"start": "not a date", "patient_id": "1", "_external": "1", "_anchor": "x", "_method": "POST"},
+        {"start": "0001-01-01", "values": "x", "_scheme": "javascript"},
+    ],
+)
+def test_unknown_query_arguments_on_the_pain_csv_export_are_ignored(client, login, make_patient, args):
+    login("practitioner")
+    patient = make_patient()
+    response = client.get(f"/patients/{patient.id}/pain/export.csv", query_string=args)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # back to the history, with the period only
+        location = response.headers["Location"]
+        assert location.startswith(f"/patients/{patient.id}/pain/")
+        assert "endpoint" not in location and "_external" not in location and "values" not in location
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"start": "0001-01-01"}, "The first date cannot be before 1900"),
+        ({"start": "1899-12-31"}, "The first date cannot be before 1900"),
+        ({"end": "0001-01-01"}, "The last date cannot be before 1900"),
+    ],
+)
+def test_a_pain_history_period_before_1900_is_refused_with_a_message(
+    client, login, make_patient, args, message
+):
+    login("practitioner")
+    patient = make_patient()
+    response = client.get(f"/patients/{patient.id}/pain/", query_string=args)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)

@@ -9,6 +9,7 @@ from wtforms import DateField, DateTimeLocalField, SubmitField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from intake.clinic_time import clinic_today, clinic_zone
+from intake.forms import clinical_date_range
 from intake.pain.operations import is_in_the_future
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -37,7 +38,7 @@ class CheckInForm(FlaskForm):
         "When (clinic time)",
         format=DATETIME_FORMATS,
         tz=clinic_zone,
-        validators=[required_moment, not_in_the_future],
+        validators=[required_moment, clinical_date_range("The check-in date"), not_in_the_future],
     )
     submit = SubmitField("Save check-in")
 
@@ -49,9 +50,24 @@ class HistoryPeriodForm(FlaskForm):
         csrf = False
 
     start = DateField(
-        "From", validators=[Optional()], invalid_value_message="Enter the first date as YYYY-MM-DD."
+        "From",
+        validators=[Optional(), clinical_date_range("The first date")],
+        invalid_value_message="Enter the first date as YYYY-MM-DD.",
     )
-    end = DateField("To", validators=[Optional()], invalid_value_message="Enter the last date as YYYY-MM-DD.")
+    end = DateField(
+        "To",
+        validators=[Optional(), clinical_date_range("The last date")],
+        invalid_value_message="Enter the last date as YYYY-MM-DD.",
+    )
+
+    def period_args(self) -> dict[str, str]:
+        """The period as query arguments for a link back to the history (only ``start`` and ``end``, as typed)."""
+        args = {}
+        for field in (self.start, self.end):
+            typed = (field.raw_data or [""])[0] if field.raw_data else ""
+            if typed:
+                args[field.name] = typed[:40]
+        return args
 
     def validate_start(self, field):
         if field.data is not None and field.data > clinic_today():

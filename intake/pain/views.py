@@ -106,7 +106,7 @@ def export(patient_id: int):
     period, valid = _period(form)
     if not valid:
         flash("Fix the dates to export the pain history.", "error")
-        period_args: dict[str, Any] = request.args.to_dict()
+        period_args: dict[str, Any] = form.period_args()  # only the period: other arguments are dropped
         return redirect(url_for("pain.history", patient_id=patient.id, **period_args))
     filename = export_filename(patient.chart_number, form.start.data, form.end.data)
     csv_text = pain_scores_csv(load_score_records(patient.id, period))

@@ -17,6 +17,7 @@ from intake.questionnaire import steps as q
 from intake.questionnaire.signature import signature_problem
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
+SCORE_VALUES = {value for value, _ in SCORE_CHOICES}
 ANSWER_YES_OR_NO = "Answer yes or no."
 
 
@@ -135,17 +136,24 @@ class PainForm(StepForm):
         return cls(data=data, **kwargs)
 
     def answers(self) -> dict:
-        return {name: int(self[name].data) for name in ("worst", "least", "average")}
+        return {name: _score_value(self[name]) for name in ("worst", "least", "average")}
 
     def validate_least(self, field):
-        if field.data and self.worst.data and int(field.data) > int(self.worst.data):
+        least, worst = _score_value(field), _score_value(self.worst)
+        if least is not None and worst is not None and least > worst:
             raise ValidationError("Your least pain cannot be more than your worst pain.")
 
     def validate_average(self, field):
-        if not (field.data and self.worst.data and self.least.data):
-            return
-        if not int(self.least.data) <= int(field.data) <= int(self.worst.data):
+        average, least, worst = _score_value(field), _score_value(self.least), _score_value(self.worst)
+        if average is None or least is None or worst is None:
+            return  # a missing or unreadable score has its own message beside it
+        if not least <= average <= worst:
             raise ValidationError("Your average pain should be between your least and your worst pain.")
+
+
+def _score_value(field) -> int | None:
+    """The 0–10 score chosen, or None when the answer is not one of the choices (letters, "²", "11")."""
+    return int(field.data) if field.data in SCORE_VALUES else None
 
 
 SKIP = "skip"

@@ -7,12 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -23,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.clinic_time import clinic_local_to_utc, to_clinic_time
+from intake.forms import PlainDecimalField, WholeNumberField, clinical_date_range
 from intake.pain.bodymap import parse_region_scores
 from intake.pain.regions import REGIONS
 from intake.visits.models import ACUPUNCTURE, KIND_LABELS
@@ -49,6 +48,8 @@ NEEDLE_LENGTHS = ("13 mm", "15 mm", "25 mm", "30 mm", "40 mm", "50 mm", "60 mm",
 UNKNOWN_POINT = "“{}” is not a point in the WHO list. Search by code (BL23, UB23), pinyin or English name."
 #: A record id or version as a form posts it: ASCII digits that fit a database integer ("²" is a digit to Python).
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+#: Longer than any point code, alias or pinyin name: not looked up (and never turned into a number).
+LONGEST_POINT_TEXT = 30
 
 
 def whole_number(text) -> int | None:
@@ -63,7 +64,7 @@ def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
 def _whole(label: str, low: int, high: int, unit: str = ""):
     """A blank-allowed whole number between ``low`` and ``high``, with a message that says so."""
     message = f"{label}: enter a whole number from {low} to {high}{unit}."
-    return IntegerField(label, validators=[Optional(), NumberRange(low, high, message)])
+    return WholeNumberField(label, validators=[Optional(), NumberRange(low, high, message)], message=message)
 
 
 def _text(label: str, length: int = 4000):
@@ -90,34 +91,43 @@ class MultiCheckboxField(SelectMultipleField):
         return [value for value, _ in self.choices if value in ticked]
 
 
+def _find_point(text: str | None):
+    """The point ``text`` names, or None; text longer than any name is not looked up."""
+    text = text or ""
+    return find_point(text) if len(text.strip()) <= LONGEST_POINT_TEXT else None
+
+
 def _point_code(text: str | None) -> str | None:
-    point = find_point(text or "")
+    point = _find_point(text)
     return point.code if point else None
 
 
 def _check_point(form, field):
+    if field.data and len(field.data.strip()) > LONGEST_POINT_TEXT:
+        return  # Length() has said so
     if field.data and field.data.strip() and _point_code(field.data) is None:
         raise ValidationError(UNKNOWN_POINT.format(field.data.strip()))
 
 
 class PointRowForm(Form):
-    code = StringField("Point", validators=[Optional(), Length(max=30), _check_point])
+    code = StringField("Point", validators=[Optional(), Length(max=LONGEST_POINT_TEXT), _check_point])
     side = SelectField("Side", choices=_choices(SIDE_LABELS, blank="Usual side"), default="")
     technique = SelectField("Technique", choices=_choices(TECHNIQUE_LABELS), default="even")
     de_qi = BooleanField("De qi")
-    depth_cun = DecimalField(
+    depth_cun = PlainDecimalField(
         "Depth (cun)",
         places=1,
         validators=[Optional(), NumberRange(0.1, 5, "Depth: from 0.1 to 5 cun, or leave it blank.")],
+        message="Depth: a number of cun like 1.5, from 0.1 to 5, or leave it blank.",
     )
 
     def validate_side(self, field):
-        point = find_point(self.code.data or "")
+        point = _find_point(self.code.data)
         if point and not point.is_midline and field.data == "midline":
             raise ValidationError(f"{point.code} is a paired point: choose left, right or both sides.")
 
     def value(self) -> dict | None:
-        point = find_point(self.code.data or "")
+        point = _find_point(self.code.data)
         if point is None:
             return None
         side = self.side.data or "bilateral"
@@ -132,15 +142,22 @@ class PointRowForm(Form):
 
 
 class ElectroPairForm(Form):
-    first_point = StringField("First point", validators=[Optional(), Length(max=30), _check_point])
-    second_point = StringField("Second point", validators=[Optional(), Length(max=30), _check_point])
-    frequency_hz = IntegerField(
+    first_point = StringField(
+        "First point", validators=[Optional(), Length(max=LONGEST_POINT_TEXT), _check_point]
+    )
+    second_point = StringField(
+        "Second point", validators=[Optional(), Length(max=LONGEST_POINT_TEXT), _check_point]
+    )
+    frequency_hz = WholeNumberField(
         "Frequency (Hz)",
         validators=[Optional(), NumberRange(1, 200, "Frequency: a whole number of hertz from 1 to 200.")],
+        message="Frequency: a whole number of hertz from 1 to 200.",
     )
     intensity = SelectField("Intensity", choices=_choices(INTENSITY_LABELS), default="mild")
-    minutes = IntegerField(
-        "Minutes", validators=[Optional(), NumberRange(1, 120, "Minutes: a whole number from 1 to 120.")]
+    minutes = WholeNumberField(
+        "Minutes",
+        validators=[Optional(), NumberRange(1, 120, "Minutes: a whole number from 1 to 120.")],
+        message="Minutes: a whole number from 1 to 120.",
     )
 
     def is_blank(self) -> bool:
@@ -184,7 +201,10 @@ class VisitNoteForm(FlaskForm):
     visit_at = DateTimeLocalField(
         "Date and time",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[DataRequired("Enter the date and time of the visit.")],
+        validators=[
+            DataRequired("Enter the date and time of the visit."),
+            clinical_date_range("The visit date"),
+        ],
     )
     kind = RadioField("Kind of visit", choices=_choices(KIND_LABELS), default="acupuncture")
     duration_minutes = _whole("Duration (minutes)", 1, 240)
@@ -219,16 +239,20 @@ class VisitNoteForm(FlaskForm):
     needle_length = SelectField(
         "Needle length", choices=[("", "Not recorded")] + [(n, n) for n in NEEDLE_LENGTHS], default=""
     )
-    retention_minutes = IntegerField(
+    retention_minutes = WholeNumberField(
         "Retention (minutes)",
         validators=[Optional(), NumberRange(0, 120, "Retention must be from 0 to 120 minutes.")],
+        message="Retention: a whole number of minutes from 0 to 120.",
     )
-    needles_inserted = IntegerField(
+    needles_inserted = WholeNumberField(
         "Needles inserted",
         validators=[Optional(), NumberRange(0, 500, "Needles inserted cannot be negative.")],
+        message="Needles inserted: a whole number from 0 to 500.",
     )
-    needles_removed = IntegerField(
-        "Needles removed", validators=[Optional(), NumberRange(0, 500, "Needles removed cannot be negative.")]
+    needles_removed = WholeNumberField(
+        "Needles removed",
+        validators=[Optional(), NumberRange(0, 500, "Needles removed cannot be negative.")],
+        message="Needles removed: a whole number from 0 to 500.",
     )
     needle_count_incident = _text("If the counts differ: what happened")
     electro_pairs = FieldList(FormField(ElectroPairForm), label="Electro-acupuncture")
