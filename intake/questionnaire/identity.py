@@ -19,14 +19,15 @@ from intake.extensions import db
 from intake.questionnaire import steps as q
 from intake.questionnaire.models import KIOSK, IntakeAccess
 
-#: Wrong dates of birth one grant may try within INTAKE_TOKEN_WINDOW_MINUTES before it must wait.
+#: Wrong dates of birth one intake may be given within INTAKE_TOKEN_WINDOW_MINUTES before it must wait
+#: (counted per intake, not per grant, so sending a new link does not buy more guesses).
 IDENTITY_ATTEMPTS = 5
 #: The inactivity limit of a clinic tablet when the setting is missing.
 DEFAULT_KIOSK_IDLE_MINUTES = 10
 
 
 def attempt_key(grant: IntakeAccess) -> str:
-    return f"intake-identity:grant:{grant.id}"
+    return f"intake-identity:intake:{grant.intake_id}"
 
 
 def attempt_window() -> timedelta:

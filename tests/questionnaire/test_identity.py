@@ -171,3 +171,16 @@ def test_a_tablet_handed_over_by_the_front_desk_hides_answers_saved_through_the_
     assert COMPLAINT_CANARY not in html and HEALTH_CANARY not in html
     client.post("/kiosk/confirm", data={"date_of_birth": BIRTH_DATE.isoformat()})
     assert COMPLAINT_CANARY in client.get(f"/kiosk/{q.COMPLAINT}").get_data(as_text=True)
+
+
+def test_a_new_link_does_not_buy_more_birth_date_guesses(app, client, login, make_patient):
+    login("front_desk")
+    patient = make_patient(date_of_birth=BIRTH_DATE)
+    half_fill(app, client, patient)
+    guesser = app.test_client()
+    for _ in range(IDENTITY_ATTEMPTS):
+        link = start_link(client, patient)
+        guesser.post(f"{link}/confirm", data={"date_of_birth": "1958-03-15"})
+    fresh = start_link(client, patient)
+    late = guesser.post(f"{fresh}/confirm", data={"date_of_birth": BIRTH_DATE.isoformat()})
+    assert late.status_code == 429 and "Too many tries" in late.get_data(as_text=True)
