@@ -328,6 +328,19 @@ def test_a_five_thousand_digit_point_code_is_refused_with_a_message(
     assert client.post(url, data=note_form(visit, electro=[pair])).status_code == 422
 
 
+def test_an_electro_pair_with_only_its_first_point_is_refused_beside_the_second(
+    client, login, make_patient, make_visit, note_form
+):
+    visit = make_visit(make_patient(), login("practitioner"))
+    pair = {"first_point": "BL23", "second_point": "", "frequency_hz": "2"}
+    response = client.post(
+        f"/patients/{visit.patient_id}/visits/{visit.id}/autosave",
+        data=note_form(visit, points=["BL23"], electro=[pair]),
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["electro_pairs-0-second_point"] == "Choose both points of the pair."
+
+
 @pytest.mark.parametrize(
     "depth", ["sNaN", "NaN", "nan", "inf", "-Infinity", "1e999", "1e-999", "1" * 5000, "0x1"]
 )
@@ -410,3 +423,83 @@ def test_a_pain_history_period_before_1900_is_refused_with_a_message(
     response = client.get(f"/patients/{patient.id}/pain/", query_string=args)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+# --- One field at a time: junk in each field of an otherwise valid form ------------------------------------
+
+#: The classes of value sent to each field alone (the rest of the form valid, so the junk reaches
+#: the code that uses the field after validation, not only the validators). Parametrised: one per worker.
+ONE_FIELD_JUNK = (
+    "",
+    "abc",
+    "-1",
+    "2147483648",
+    "sNaN",
+    "inf",
+    "1e999",
+    "1" * 5000,
+    "²",
+    "0001-01-01",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+)
+
+
+def _names_on(client, url: str) -> list[str]:
+    names = set(NAME_ATTRIBUTE.findall(client.get(url).get_data(as_text=True)))
+    return sorted(names - {"csrf_token"})
+
+
+def _each_field_alone(client, url: str, valid: dict, names, value: str, keep_version: bool = False) -> None:
+    form = dict(valid)
+    for name in names:
+        response = client.post(url, data={**form, name: value})
+        assert_handled(response, f"POST {url} with {name}={value[:30]!r}")
+        answer = response.get_json(silent=True) if response.is_json else None
+        if keep_version and answer and answer.get("version") is not None:
+            form["version"] = str(answer["version"])  # stay on the newest version: no conflict hides a crash
+
+
+@pytest.mark.parametrize("value", ONE_FIELD_JUNK, ids=lambda v: repr(v[:12]))
+def test_junk_in_each_field_alone_of_the_clinical_forms_is_answered_without_an_error(
+    app, client, login, make_patient, make_visit, note_form, value
+):
+    from tests.questionnaire.answers import start_link, step_data
+
+    practitioner = login("practitioner")
+    patient = make_patient()
+    visit = make_visit(patient, practitioner)
+    base = f"/patients/{patient.id}/visits/{visit.id}"
+    note_names = _names_on(client, f"{base}/edit") + ["points-0-code", "points-0-depth_cun", "points-0-side"]
+    note_names += ["electro_pairs-0-first_point", "electro_pairs-0-frequency_hz", "electro_pairs-0-minutes"]
+    valid_note = note_form(
+        visit,
+        points=[{"code": "BL23", "depth_cun": "1.0"}],
+        electro=[{"first_point": "BL23", "second_point": "BL25", "frequency_hz": "2", "minutes": "20"}],
+    )
+    _each_field_alone(client, f"{base}/autosave", valid_note, note_names, value, keep_version=True)
+
+    check_in = f"/patients/{patient.id}/pain/check-in"
+    valid_check_in = {"recorded_at": "2025-03-01T10:00", "pain-lower_back_l": "3"}
+    _each_field_alone(client, check_in, valid_check_in, _names_on(client, check_in), value)
+    for page in ("", "/pain/", "/pain/table", "/pain/export.csv", "/visits"):
+        assert_handled(client.get(f"/patients/{patient.id}{page}"), f"GET {page} after the junk")
+
+    edit = f"/patients/{patient.id}/edit"
+    valid_patient = {
+        "first_name": "Margaret",
+        "last_name": "Okafor",
+        "date_of_birth": "1961-04-12",
+        "phone": "780-555-0142",
+        "province": "AB",
+    }
+    _each_field_alone(client, edit, valid_patient, _names_on(client, edit), value)
+    _each_field_alone(client, "/patients/new", valid_patient, _names_on(client, "/patients/new"), value)
+
+    link = start_link(client, patient)
+    phone = app.test_client()
+    steps = step_data()
+    for step in ("contact", "complaint", "pain", "odi", "red_flags", "health"):
+        url = f"{link}/{step}"
+        _each_field_alone(phone, url, steps[step], _names_on(phone, url), value)
+        phone.post(url, data=steps[step])  # then answer it properly, to reach the next step

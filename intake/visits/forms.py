@@ -175,10 +175,15 @@ class ElectroPairForm(Form):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        # Optional() stops a blank frequency before any inline check, so the pair rule lives here.
-        if not self.is_blank() and self.frequency_hz.data is None and not self.frequency_hz.errors:
+        # Optional() stops a blank field before any inline check, so the pair rules for blanks live here.
+        if self.is_blank():
+            return valid
+        if not (self.second_point.data or "").strip() and not self.second_point.errors:
+            self.second_point.errors = ["Choose both points of the pair."]
+            valid = False
+        if self.frequency_hz.data is None and not self.frequency_hz.errors:
             self.frequency_hz.errors = ["Enter the frequency in hertz (1 to 200)."]
-            return False
+            valid = False
         return valid
 
     def value(self) -> dict | None:
