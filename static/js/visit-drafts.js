@@ -58,10 +58,10 @@
   }
 
   /* Send one kept draft; resolve true once the server holds it (and the browser copy is gone). */
-  function send(key) {
+  function send(key, options) {
     var kept = read(key);
     if (!kept || !kept.url || !kept.fields || kept.url.charAt(0) !== "/") return Promise.resolve(false);
-    return Intake.postForm(kept.url, kept.fields, { version: kept.version }).then(function (response) {
+    return Intake.postForm(kept.url, kept.fields, { version: kept.version }, options).then(function (response) {
       // A conflict, a refused field or a locked note stays for its author to settle on the note itself.
       return response.ok ? response.json() : null;
     }).then(function (data) {
@@ -82,7 +82,7 @@
       if (key === open || !kept) return;
       if (Intake.isStaleDraft(kept)) { storage.removeItem(key); return; }
       if (kept.keptAt && Date.now() - Date.parse(kept.keptAt) < RECENT_MS) return;
-      send(key);
+      send(key, { retry: true }); // sent by the page, not by a person: not counted as activity
     });
   }
 
@@ -109,7 +109,7 @@
       myDraftKeys().forEach(function (key) { storage.removeItem(key); });
       form.submit();
     }
-    Promise.all(keys.map(send)).then(signOut, signOut);
+    Promise.all(keys.map(function (key) { return send(key); })).then(signOut, signOut);
     window.setTimeout(signOut, SIGN_OUT_WAIT_MS);
   }, true);
 
