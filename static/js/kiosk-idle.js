@@ -28,18 +28,10 @@
   }
 
   function report() {
-    var input = document.querySelector("input[name='csrf_token']");
-    if (!input) {
+    if (!window.Intake || !Intake.csrfToken()) {
       return;
     }
-    var body = new URLSearchParams();
-    body.append("csrf_token", input.value);
-    fetch(activeUrl, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": input.value },
-    })
+    Intake.postForm(activeUrl, [])
       .then(function (response) {
         if (response.status === 409) {
           hide(); // the server's clock ran out first: confirm before going on
