@@ -16,10 +16,13 @@ def clinic_zone() -> ZoneInfo:
 
 
 def to_clinic_time(moment: datetime) -> datetime:
-    """Convert an aware datetime to the clinic's local time."""
+    """Convert an aware datetime to the clinic's local time (UTC at the calendar's very ends, which have no local time)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(clinic_zone())
+    try:
+        return moment.astimezone(clinic_zone())
+    except OverflowError:  # e.g. 0001-01-01 00:00 UTC is still year 0 in Edmonton
+        return moment
 
 
 def clinic_today() -> date:

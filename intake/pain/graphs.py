@@ -44,8 +44,16 @@ class TimeAxis:
         first = start or (min(moments) if moments else datetime.now(UTC))
         last = end or (max(moments) if moments else first)
         if last - first < timedelta(days=2):
-            first, last = first - timedelta(days=1), last + timedelta(days=1)
+            first, last = _moved(first, -timedelta(days=1)), _moved(last, timedelta(days=1))
         return cls(first, last)
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime:
+    """Return ``moment + by``, stopping at the calendar's ends (a score stored as year 1 or 9999 still draws)."""
+    try:
+        return moment + by
+    except OverflowError:
+        return moment
 
 
 @dataclass
@@ -117,26 +125,33 @@ def _polyline(points: list[tuple[float, float]]) -> str:
 
 def time_ticks(axis: TimeAxis, x) -> list[Tick]:
     """Return ticks on days (short spans), months or years, at most ``MAX_X_TICKS``."""
+    ticks: list[Tick] = []
+    try:
+        _add_time_ticks(ticks, axis, x)
+    except (OverflowError, ValueError):  # a score stored at the calendar's very end: no tick beyond it
+        pass
+    return ticks
+
+
+def _add_time_ticks(ticks: list[Tick], axis: TimeAxis, x) -> None:
     start, end = to_clinic_time(axis.start), to_clinic_time(axis.end)
     span_days = (axis.end - axis.start).days
     if span_days <= 62:
         step = next((s for s in DAY_TICK_STEPS if span_days / s <= MAX_X_TICKS), DAY_TICK_STEPS[-1])
         day = start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        ticks = []
         while day <= end:
             ticks.append(Tick(x(day.astimezone(UTC)), day.strftime("%b %-d")))
             day = day + timedelta(days=step)  # wall-clock arithmetic: stays at midnight across DST
-        return ticks
+        return
     months = span_days / 30.44
     step = next((s for s in MONTH_TICK_STEPS if months / s <= MAX_X_TICKS), MONTH_TICK_STEPS[-1])
     index = start.year * 12 + start.month  # first month start after the axis start
     index += (-index) % step if step > 1 else 0
-    ticks = []
     while True:
         year, month = divmod(index, 12)
         moment = datetime(year, month + 1, 1, tzinfo=clinic_zone())
         if moment > end:
-            return ticks
+            return
         if moment >= start:
             label = moment.strftime("%b %Y") if month == 0 or not ticks else moment.strftime("%b")
             if step >= 12:
