@@ -7,9 +7,11 @@ database of its own, named after the one TEST_DATABASE_URL names (intake_test_gw
 needs CREATEDB to create them the first time).
 """
 
+import atexit
 import logging
 import os
 import shutil
+import tempfile
 import threading
 from datetime import date
 from functools import cache
@@ -21,8 +23,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from intake import create_app
-from intake.extensions import db
+# Keys an app generates (secret, audit, 2-step) and its audit checkpoints go to a folder of the run's own,
+# never the project's instance/ (read by config.py at import, so set before the app package is imported).
+if "INTAKE_INSTANCE_PATH" not in os.environ:  # xdist workers inherit the run's folder
+    os.environ["INTAKE_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="intake-test-instance-")
+    atexit.register(shutil.rmtree, os.environ["INTAKE_INSTANCE_PATH"], ignore_errors=True)
+
+from intake import create_app  # noqa: E402
+from intake.extensions import db  # noqa: E402
 
 # Each feature keeps its own factories in tests/fixtures/<feature>.py.
 pytest_plugins = [
