@@ -74,6 +74,7 @@ def answers_saved_under_other_grants(grant: IntakeAccess) -> bool:
     rows = db.session.execute(
         db.select(audit.AuditEvent.detail, audit.AuditEvent.user_name)
         .where(
+            audit.AuditEvent.patient_id == grant.intake.patient_id,  # the trail's patient index finds them
             audit.AuditEvent.record_type == "intake",
             audit.AuditEvent.record_id == grant.intake_id,
             audit.AuditEvent.user_role == audit.PATIENT_ROLE,
