@@ -26,5 +26,6 @@ sys.exit(1 if failures else 0)
 
 def test_every_module_imports_first_in_a_fresh_interpreter(tmp_path):
     result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=300, check=False,
-                            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+                            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                                 "INTAKE_INSTANCE_PATH": str(tmp_path / "instance")})
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
