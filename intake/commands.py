@@ -18,14 +18,14 @@ def register_commands(app: Flask) -> None:
     @click.password_option("--password", help="Prompted twice when not given.")
     def create_user_command(email, full_name, role, designation, password):
         """Create a staff account."""
-        from intake.auth.operations import create_user
+        from intake.staff.operations import create_account
 
         if db.session.scalar(db.select(User).where(User.email == normalize_email(email))):
             raise click.ClickException(f"A staff account with email {email} already exists.")
         problem = password_problem(password)
         if problem:
             raise click.ClickException(f"Password refused: {problem}")
-        user = create_user(
+        user = create_account(  # audited like an account an administrator creates, by the command line
             email=email, full_name=full_name, role=role, password=password, designation=designation
         )
         db.session.commit()

@@ -1,5 +1,6 @@
 """Command-line tasks."""
 
+from intake.audit.models import CREATE, AuditEvent
 from intake.auth.models import User
 from intake.extensions import db
 from intake.patients.models import Patient
@@ -17,6 +18,32 @@ def test_create_user_prompts_for_password_twice(runner, app):
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "owner@clinic.example"))
         assert user.role == "admin"
+
+
+def test_an_account_created_on_the_command_line_is_in_the_audit_trail(runner, app):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "owner@clinic.example",
+            "--name",
+            "Dana Owner",
+            "--role",
+            "admin",
+            "--password",
+            "a-very-good-password",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "owner@clinic.example"))
+        event = db.session.scalar(
+            db.select(AuditEvent).where(
+                AuditEvent.record_type == "staff_account", AuditEvent.record_id == user.id
+            )
+        )
+        assert event is not None and event.action == CREATE
+        assert event.endpoint == "command line"
 
 
 def test_create_user_refuses_mismatched_or_short_password(runner, app):
