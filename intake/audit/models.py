@@ -103,6 +103,16 @@ class AuditEvent(Model):
     __table_args__ = (
         Index("ix_audit_event_patient_time", "patient_id", "occurred_at"),
         Index("ix_audit_event_user_time", "user_id", "occurred_at"),
+        # Covers "who has looked at this chart": the grouping reads the index alone (migration 0010).
+        Index(
+            "ix_audit_event_chart_viewers",
+            "patient_id",
+            "action",
+            "user_id",
+            "user_name",
+            "user_role",
+            "occurred_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, event
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
@@ -21,11 +21,21 @@ class Patient(Model):
     """A person treated at the clinic. Patients are archived, never deleted."""
 
     __tablename__ = "patient"
+    __table_args__ = (
+        # The patient list's order, so a page is read from the index in order (migration 0010).
+        Index("ix_patient_list_order", "is_archived", "last_name", "first_name", "id"),
+        # Surname prefix search; text_pattern_ops lets PostgreSQL use it for LIKE 'prefix%' in any locale.
+        Index(
+            "ix_patient_last_name_key", "last_name_key", postgresql_ops={"last_name_key": "text_pattern_ops"}
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chart_number: Mapped[str] = mapped_column(String(12), unique=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80), index=True)
+    #: The surname lower-cased, for prefix search by index (kept by operations.apply_demographics).
+    last_name_key: Mapped[str] = mapped_column(String(80), default="", server_default="")
     preferred_name: Mapped[str] = mapped_column(String(80), default="")
     date_of_birth: Mapped[date] = mapped_column(Date, index=True)
     sex_at_birth: Mapped[str] = mapped_column(String(20), default="")

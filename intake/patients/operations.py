@@ -13,6 +13,7 @@ from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.extensions import db
 from intake.patients.models import Counter, Patient
+from intake.patients.search import search_key
 
 CHART_COUNTER = "chart_number"
 FIRST_CHART_NUMBER = 1001
@@ -70,6 +71,7 @@ def apply_demographics(patient: Patient, values: dict) -> None:
             value = values[name]
             setattr(patient, name, value.strip() if isinstance(value, str) else value)
     patient.phone_digits = digits_only(patient.phone)
+    patient.last_name_key = search_key(patient.last_name)
     patient.personal_health_number = digits_only(patient.personal_health_number)
     patient.postal_code = (patient.postal_code or "").upper().replace(" ", "")
     if len(patient.postal_code) == 6:

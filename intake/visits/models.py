@@ -47,6 +47,9 @@ class Visit(Model):
         CheckConstraint("needles_inserted IS NULL OR needles_inserted >= 0", name="inserted_count"),
         CheckConstraint("needles_removed IS NULL OR needles_removed >= 0", name="removed_count"),
         Index("ix_visit_practitioner_signed", "practitioner_id", "signed_at"),
+        # Today's visits of a practitioner, and a patient's visits in time order (migration 0010).
+        Index("ix_visit_practitioner_time", "practitioner_id", "visit_at"),
+        Index("ix_visit_patient_time", "patient_id", "visit_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -146,7 +146,9 @@ def test_search_by_name_phone_birth_date_and_chart_number(client, login, make_pa
     assert names("margaret okafor") == {"Okafor"}
     assert names("Okafor, Margaret") == {"Okafor"}
     assert names("(780) 555-0142") == {"Okafor"}
-    assert names("5550199") == {"Bergstrom"}
+    assert names("5875550") == {"Bergstrom"}  # digits are the start of the phone number (by index)
+    assert names("5550199") == set()  # not the middle of one
+    assert names(okafor.chart_number.removeprefix("C-").lstrip("0")) == {"Okafor"}  # 1001 is C-001001
     assert names("1988-09-03") == {"Bergstrom"}
     assert names(okafor.chart_number) == {"Okafor"}
     assert names("") == {"Okafor", "Bergstrom"}
