@@ -33,13 +33,18 @@ def _contains(column, text: str):
     return func.lower(column).like(f"%{_escape_like(text.lower())}%", escape="\\")
 
 
-def _starts_with(column, prefix: str):
-    """Match ``column`` starting with ``prefix`` in a way the column's index can serve on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # With text_pattern_ops (or only digits) PostgreSQL turns LIKE 'prefix%' into an index range.
-        return column.like(f"{_escape_like(prefix)}%", escape="\\")
-    # SQLite's LIKE ignores case and so skips a BINARY index; a range of code points is the same test.
+def _prefix_range(column, prefix: str):
+    """Match ``column`` starting with ``prefix`` as a range of code points, which any B-tree index serves."""
     return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def _starts_with(column, prefix: str):
+    """Match ``column`` starting with ``prefix`` in a way its index (text_pattern_ops on PostgreSQL) can serve."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A locale's collation does not sort by code point, so PostgreSQL ranges over text_pattern_ops instead.
+        return column.like(f"{_escape_like(prefix)}%", escape="\\")
+    # SQLite's LIKE ignores case and so skips a BINARY index; the code-point range is the same test there.
+    return _prefix_range(column, prefix)
 
 
 def surname_starts_with(prefix: str):
@@ -67,7 +72,7 @@ def patient_search_filter(query: str):
         # Digits alone: the start of a phone number, or a chart number (1001 is C-001001) — both by index.
         conditions = []
         if len(digits) >= 3:
-            conditions.append(_starts_with(Patient.phone_digits, digits))
+            conditions.append(_prefix_range(Patient.phone_digits, digits))  # digits sort alike in any locale
         chart_number = _chart_number(digits)
         if chart_number is not None:
             conditions.append(Patient.chart_number == chart_number)

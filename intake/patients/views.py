@@ -24,12 +24,17 @@ def index():
     show_archived = request.args.get("archived") == "1"
     page = requested_page()
     statement = db.select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
-    if not show_archived:
-        statement = statement.where(Patient.is_archived.is_(False))
     query = (form.q.data or "").strip() if form.validate() else ""
     condition = patient_search_filter(query)
     if condition is not None:
         statement = statement.where(condition)
+    if not show_archived and condition is None:
+        # The list: read in order from ix_patient_list_order (is_archived, last_name, first_name, id).
+        statement = statement.where(Patient.is_archived.is_(False))
+    elif not show_archived:
+        # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
+        # finding the few matches by the phone, birth date or chart number index.
+        statement = statement.where(Patient.is_archived.is_not(True))
     patients = db.paginate(
         statement, page=page, per_page=current_app.config["PATIENTS_PER_PAGE"], error_out=False
     )

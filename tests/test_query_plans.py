@@ -1,0 +1,147 @@
+"""The key pages' queries are answered from an index, not by reading a whole table.
+
+Each test makes the page's request through the app, catches the SQL the page sent, and asks the database how it
+would run that statement (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN with sequential scans priced out, since
+the test tables are too small for the planner to bother with an index otherwise).
+"""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from intake.database import utcnow
+from intake.extensions import db
+from intake.patients.models import Patient
+from intake.patients.search import surname_starts_with
+from intake.visits.models import Visit
+
+
+@contextmanager
+def captured_statements(app):
+    """Collect (statement, parameters) of the SQL the app sends while the block runs."""
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+
+def the_statement(statements, *fragments):
+    """Return the one captured SELECT that contains every fragment."""
+    found = [
+        (sql, params)
+        for sql, params in statements
+        if sql.lstrip().upper().startswith("SELECT") and all(f in sql for f in fragments)
+    ]
+    assert len(found) == 1, f"expected one SELECT with {fragments}, got {[sql for sql, _ in found]}"
+    return found[0]
+
+
+def query_plan(app, sql, params, *, price_out=("enable_seqscan",)) -> str:
+    """Return the database's plan for a statement, as one text (PostgreSQL: with ``price_out`` plans turned off)."""
+    with app.app_context():
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            for setting in price_out:
+                connection.exec_driver_sql(f"SET LOCAL {setting} = off")
+            rows = connection.exec_driver_sql("EXPLAIN " + sql, params).all()
+            plan = "\n".join(row[0] for row in rows)
+        else:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            plan = "\n".join(row[-1] for row in rows)
+        db.session.rollback()
+    return plan
+
+
+def assert_uses_index(plan: str, table: str, index: str) -> None:
+    assert index in plan, plan
+    assert f"Seq Scan on {table}" not in plan, plan  # PostgreSQL
+    assert not any(line.strip() == f"SCAN {table}" for line in plan.splitlines()), plan  # SQLite
+
+
+def test_todays_visits_of_a_practitioner_are_found_by_index(app, client, login, make_patient, make_visit):
+    practitioner = login("practitioner")
+    make_visit(make_patient(), practitioner, visit_at=utcnow())
+    with captured_statements(app) as statements:
+        assert client.get("/").status_code == 200
+    sql, params = the_statement(statements, "FROM visit", "visit.visit_at >=")
+    assert_uses_index(query_plan(app, sql, params), "visit", "ix_visit_practitioner_time")
+
+
+def test_patient_list_first_page_reads_the_list_order_index(app, client, login, make_patient):
+    login("front_desk")
+    for n in range(3):
+        make_patient(last_name=f"Family{n}")
+    with captured_statements(app) as statements:
+        assert client.get("/patients/").status_code == 200
+    sql, params = the_statement(statements, "FROM patient", "ORDER BY patient.last_name")
+    # PostgreSQL sorts ten rows rather than read them in index order; at a clinic's size it reads the index.
+    plan = query_plan(app, sql, params, price_out=("enable_seqscan", "enable_sort"))
+    assert_uses_index(plan, "patient", "ix_patient_list_order")
+    assert "TEMP B-TREE" not in plan, plan  # SQLite sorts nothing: the index is in the page's order
+    assert "Sort" not in plan, plan  # nor does PostgreSQL
+
+
+def test_phone_search_matches_the_start_of_the_number_by_index(app, client, login, make_patient):
+    login("front_desk")
+    make_patient(last_name="Okafor", phone="780-555-0142")
+    with captured_statements(app) as statements:
+        response = client.get("/patients/", query_string={"q": "780 555"})
+    assert "Okafor" in response.get_data(as_text=True)
+    sql, params = the_statement(statements, "FROM patient", "ORDER BY patient.last_name")
+    assert_uses_index(query_plan(app, sql, params), "patient", "ix_patient_phone_digits")
+
+
+def test_date_of_birth_search_is_by_index(app, client, login, make_patient):
+    login("front_desk")
+    make_patient(last_name="Okafor", date_of_birth=date(1961, 4, 12))
+    with captured_statements(app) as statements:
+        response = client.get("/patients/", query_string={"q": "1961-04-12"})
+    assert "Okafor" in response.get_data(as_text=True)
+    sql, params = the_statement(statements, "FROM patient", "ORDER BY patient.last_name")
+    assert_uses_index(query_plan(app, sql, params), "patient", "ix_patient_date_of_birth")
+
+
+def test_surname_prefix_is_answered_by_the_lower_cased_index(app, make_patient):
+    make_patient(last_name="Okafor")
+    make_patient(last_name="OKEEFE")
+    make_patient(last_name="Bergstrom")
+    with app.app_context(), captured_statements(app) as statements:
+        found = db.session.scalars(db.select(Patient.last_name).where(surname_starts_with("Ok"))).all()
+    assert sorted(found) == ["OKEEFE", "Okafor"]
+    sql, params = the_statement(statements, "FROM patient")
+    assert_uses_index(query_plan(app, sql, params), "patient", "ix_patient_last_name_key")
+
+
+def test_who_has_looked_at_the_chart_reads_only_the_covering_index(app, client, login, make_patient):
+    login("practitioner")
+    patient = make_patient()
+    assert client.get(f"/patients/{patient.id}").status_code == 200  # one view to group
+    with captured_statements(app) as statements:
+        assert client.get(f"/patients/{patient.id}").status_code == 200
+    sql, params = the_statement(statements, "FROM audit_event", "GROUP BY audit_event.user_id")
+    plan = query_plan(app, sql, params)
+    assert_uses_index(plan, "audit_event", "ix_audit_event_chart_viewers")
+    # No row is read from the table, only the index.
+    assert "COVERING INDEX ix_audit_event_chart_viewers" in plan or "Index Only Scan" in plan, plan
+
+
+def test_a_patients_visits_in_time_order_have_an_index(app, make_patient, make_user, make_visit):
+    practitioner = make_user(role="practitioner")
+    patient = make_patient()
+    make_visit(patient, practitioner, visit_at=utcnow() - timedelta(days=3))
+    with app.app_context(), captured_statements(app) as statements:
+        db.session.scalars(
+            db.select(Visit).where(Visit.patient_id == patient.id).order_by(Visit.visit_at.desc())
+        ).all()
+    sql, params = the_statement(statements, "FROM visit")
+    plan = query_plan(app, sql, params)
+    assert_uses_index(plan, "visit", "ix_visit_patient_time")
