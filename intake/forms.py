@@ -57,43 +57,46 @@ def clinical_date_range(what: str):
     return check
 
 
-class WholeNumberField(IntegerField):
+class _PlainlyTypedNumber:
+    """A number field that accepts only ``PATTERN`` (plain digits), refusing anything else with its message."""
+
+    PATTERN: re.Pattern[str]
+    DEFAULT_MESSAGE: str
+
+    def __init__(self, label=None, validators=None, message: str = "", **kwargs):
+        super().__init__(label, validators, **kwargs)  # type: ignore[call-arg]
+        self.number_message = message or self.DEFAULT_MESSAGE
+
+    def convert(self, text: str):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        self.data = None
+        if not text:
+            return
+        if not self.PATTERN.fullmatch(text):
+            raise ValueError(self.number_message)
+        self.data = self.convert(text)
+
+
+class WholeNumberField(_PlainlyTypedNumber, IntegerField):
     """A whole number typed in plain digits (at most nine); anything else is refused with ``message``."""
 
-    def __init__(
-        self, label=None, validators=None, message: str = "Enter a whole number, like 12.", **kwargs
-    ):
-        super().__init__(label, validators, **kwargs)
-        self.number_message = message
+    PATTERN = WHOLE_NUMBER
+    DEFAULT_MESSAGE = "Enter a whole number, like 12."
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = (valuelist[0] or "").strip()
-        if not text:
-            self.data = None
-            return
-        if not WHOLE_NUMBER.fullmatch(text):
-            self.data = None
-            raise ValueError(self.number_message)
-        self.data = int(text)
+    def convert(self, text: str) -> int:
+        return int(text)
 
 
-class PlainDecimalField(DecimalField):
+class PlainDecimalField(_PlainlyTypedNumber, DecimalField):
     """A decimal typed in plain digits, like 1.5: no exponent, NaN or infinity, at most six digits each side."""
 
-    def __init__(self, label=None, validators=None, message: str = "Enter a number like 1.5.", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.number_message = message
+    PATTERN = PLAIN_DECIMAL
+    DEFAULT_MESSAGE = "Enter a number like 1.5."
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = (valuelist[0] or "").strip()
-        if not text:
-            self.data = None
-            return
-        if not PLAIN_DECIMAL.fullmatch(text):
-            self.data = None
-            raise ValueError(self.number_message)
-        self.data = Decimal(text)
+    def convert(self, text: str) -> Decimal:
+        return Decimal(text)
