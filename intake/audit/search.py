@@ -1,6 +1,7 @@
 """Searching the audit trail: every filter and sort order is from a fixed list."""
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_wtf import FlaskForm
@@ -11,6 +12,10 @@ from intake.audit.models import ACTION_LABELS, AuditEvent
 from intake.auth.models import User
 from intake.clinic_time import clinic_local_to_utc
 from intake.extensions import db
+
+#: The audit log counts matching events up to this many, then says "more than": a trail of a million rows is
+#: not counted on every page (the app's config may set AUDIT_COUNT_CAP).
+COUNT_CAP = 10_000
 
 CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
 ORDERS = {"newest": AuditEvent.id.desc(), "oldest": AuditEvent.id.asc()}
@@ -94,3 +99,49 @@ def audit_statement(form: AuditSearchForm):
         end = clinic_local_to_utc(datetime.combine(form.date_to.data + timedelta(days=1), time.min))
         statement = statement.where(AuditEvent.occurred_at < end)
     return statement.order_by(ORDERS.get(form.order.data, ORDERS["newest"]))
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events, the count of matches up to a cap, and where the pager may go."""
+
+    items: list[AuditEvent]
+    page: int
+    per_page: int
+    total: int  # exact when not ``total_is_capped``, else the cap
+    total_is_capped: bool
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def pages(self) -> int | None:
+        """The number of pages, or None when the count stopped at the cap."""
+        if self.total_is_capped:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+
+def event_page(statement, *, page: int, per_page: int, count_cap: int = COUNT_CAP) -> EventPage:
+    """Fetch one page (and one row more, to know if another follows) and count the matches up to ``count_cap``."""
+    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)))
+    matching = statement.order_by(None).with_only_columns(AuditEvent.id).limit(count_cap + 1).subquery()
+    counted = db.session.scalar(db.select(db.func.count()).select_from(matching)) or 0
+    return EventPage(
+        items=rows[:per_page],
+        page=page,
+        per_page=per_page,
+        total=min(counted, count_cap),
+        total_is_capped=counted > count_cap,
+        has_next=len(rows) > per_page,
+    )

@@ -8,7 +8,13 @@ from flask import Response, current_app, render_template, request, stream_with_c
 from intake.audit import bp
 from intake.audit.models import EXPORT
 from intake.audit.operations import record_event
-from intake.audit.search import AuditSearchForm, audit_statement, normalize_chart_number
+from intake.audit.search import (
+    COUNT_CAP,
+    AuditSearchForm,
+    audit_statement,
+    event_page,
+    normalize_chart_number,
+)
 from intake.auth.access import roles_required
 from intake.auth.roles import ACTOR_ROLE_LABELS, ADMIN
 from intake.clinic_time import to_clinic_time
@@ -46,11 +52,11 @@ def index():
             "audit/index.html", form=form, events=None, filters={}, role_labels=ACTOR_ROLE_LABELS
         ), 422
     page = requested_page()
-    events = db.paginate(
+    events = event_page(
         audit_statement(form),
         page=page,
         per_page=current_app.config["AUDIT_EVENTS_PER_PAGE"],
-        error_out=False,
+        count_cap=current_app.config.get("AUDIT_COUNT_CAP", COUNT_CAP),
     )
     return render_template(
         "audit/index.html",

@@ -74,6 +74,26 @@ def test_results_are_paginated(app, client, login):
     assert "event number 00" in html and "event number 11" not in html
 
 
+def test_counts_stop_at_the_cap_and_the_pager_still_walks_every_page(app, client, login):
+    app.config["AUDIT_EVENTS_PER_PAGE"] = 5
+    app.config["AUDIT_COUNT_CAP"] = 10  # a trail of a million rows is counted up to a cap, not on every page
+    login("admin")
+    with app.app_context():
+        for n in range(12):
+            record_event("view", detail=f"event number {n:02d}")
+        db.session.commit()
+    html = client.get("/audit/", query_string={"action": "view"}).get_data(as_text=True)
+    assert "More than 10 events match these filters." in html
+    assert "Page 1</span>" in html and "Page 1 of" not in html
+    assert "Next page" in html and "Previous page" not in html
+    html = client.get("/audit/", query_string={"action": "view", "page": 3}).get_data(as_text=True)
+    assert "event number 00" in html and "event number 01" in html
+    assert "Previous page" in html and "Next page" not in html
+    app.config["AUDIT_COUNT_CAP"] = 12
+    html = client.get("/audit/", query_string={"action": "view"}).get_data(as_text=True)
+    assert "12 events match these filters." in html and "Page 1 of 3" in html
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
