@@ -33,6 +33,7 @@ APP_LEVEL = {
     "intake.models",
     "intake.commands",
     "intake.demo",
+    "intake.clinic_generator",
     "intake.healthcheck",
     "intake.audit.views",
     "intake.audit.search",
