@@ -34,6 +34,7 @@ APP_LEVEL = {
     "intake.commands",
     "intake.backup",
     "intake.demo",
+    "intake.clinic_generator",
     "intake.healthcheck",
     "intake.audit.views",
     "intake.audit.search",
