@@ -9,7 +9,9 @@ import shutil
 import sqlite3
 import stat
 import threading
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,7 +20,9 @@ from sqlalchemy.engine import make_url
 from config import KEY_FILES
 from intake import create_app
 from intake.audit.models import AuditEvent
+from intake.database import utcnow
 from intake.extensions import db
+from intake.pain.models import PainScore
 from intake.patients.models import Patient
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, _create_database_if_missing, _reset_postgres, sign_in
 
@@ -91,11 +95,11 @@ def fresh_app(tmp_path):
         db.engine.dispose()
 
 
-def _make_staff(app, email="desk@clinic.example"):
+def _make_staff(app, email="desk@clinic.example", role="front_desk"):
     from intake.auth.operations import create_user
 
     with app.app_context():
-        create_user(email=email, full_name="Front Desk", role="front_desk", password=PASSWORD, designation="")
+        create_user(email=email, full_name=f"Staff {role}", role=role, password=PASSWORD, designation="")
         db.session.commit()
     return email
 
@@ -127,7 +131,11 @@ def _no_traceback(result) -> None:
 
 def test_backup_taken_while_tablets_write_restores_every_acknowledged_row(source_app, fresh_app, tmp_path):
     email = _make_staff(source_app)
+    practitioner = _make_staff(source_app, "needles@clinic.example", role="practitioner")
+    zone = ZoneInfo(source_app.config["CLINIC_TIMEZONE"])
+    first_check_in = utcnow().astimezone(zone).replace(second=0, microsecond=0) - timedelta(days=1)
     acknowledged: list[int] = []
+    checked_in: list[str] = []  # the clinic-time minute of each acknowledged check-in (one per minute)
     lock = threading.Lock()
     enough_before_backup = threading.Event()
     failures: list[BaseException] = []
@@ -146,7 +154,27 @@ def test_backup_taken_while_tablets_write_restores_every_acknowledged_row(source
             failures.append(exc)
             enough_before_backup.set()
 
+    def check_in_writer() -> None:
+        client = source_app.test_client()
+        try:
+            assert sign_in(client, practitioner).status_code == 302
+            patient_id = _register(client, 999)
+            with lock:
+                acknowledged.append(patient_id)
+            for each in range(WRITES_EACH):
+                minute = (first_check_in - timedelta(minutes=each)).strftime("%Y-%m-%dT%H:%M")
+                response = client.post(
+                    f"/patients/{patient_id}/pain/check-in",
+                    data={"recorded_at": minute, "pain-lower_back_l": str(each % 11), "pain-hip_r": "3"},
+                )
+                assert response.status_code == 302, response.get_data(as_text=True)[:500]
+                with lock:
+                    checked_in.append(minute)
+        except BaseException as exc:
+            failures.append(exc)
+
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    threads.append(threading.Thread(target=check_in_writer))
     for thread in threads:
         thread.start()
     assert enough_before_backup.wait(timeout=120)
@@ -155,6 +183,7 @@ def test_backup_taken_while_tablets_write_restores_every_acknowledged_row(source
     assert signed.exit_code == 0, signed.output
     with lock:
         committed_before_backup = set(acknowledged)
+        checked_in_before_backup = set(checked_in)
     backup = tmp_path / "backups" / "nightly"
     backup.parent.mkdir()
     result = runner.invoke(args=["backup", str(backup)])
@@ -194,6 +223,11 @@ def test_backup_taken_while_tablets_write_restores_every_acknowledged_row(source
             )
         )
     assert restored_ids == created  # each restored patient with its audit event, none without
+    with fresh_app.app_context():
+        scores = db.session.execute(db.select(PainScore.recorded_at, PainScore.region_code)).all()
+    restored_check_ins = {when.astimezone(zone).strftime("%Y-%m-%dT%H:%M") for when, _ in scores}
+    assert checked_in_before_backup <= restored_check_ins <= set(checked_in)
+    assert len(scores) == 2 * len(restored_check_ins)  # each check-in whole: both of its regions
     for name in KEY_FILE_NAMES:
         restored_key = Path(fresh_app.instance_path) / name
         assert restored_key.read_bytes() == (Path(source_app.instance_path) / name).read_bytes()
