@@ -5,6 +5,7 @@ would run that statement (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN with s
 the test tables are too small for the planner to bother with an index otherwise).
 """
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -88,6 +89,21 @@ def test_patient_list_first_page_reads_the_list_order_index(app, client, login, 
     assert_uses_index(plan, "patient", "ix_patient_list_order")
     assert "TEMP B-TREE" not in plan, plan  # SQLite sorts nothing: the index is in the page's order
     assert "Sort" not in plan, plan  # nor does PostgreSQL
+
+
+def test_a_deep_patient_list_page_is_found_by_index_not_offset(app, client, login, make_patient):
+    app.config["PATIENTS_PER_PAGE"] = 2
+    login("front_desk")
+    anchor = [make_patient(last_name=f"Family{n}") for n in range(5)][2]
+    with captured_statements(app) as statements:
+        assert client.get("/patients/", query_string={"after": anchor.id}).status_code == 200
+    sql, params = the_statement(statements, "FROM patient", "ORDER BY patient.last_name")
+    assert "(patient.last_name, patient.first_name, patient.id) >" in sql  # from the anchor, not an offset
+    plan = query_plan(app, sql, params, price_out=("enable_seqscan", "enable_sort"))
+    assert_uses_index(plan, "patient", "ix_patient_list_order")
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+    # The index is entered at the anchor's place (SQLite: a row-value range; PostgreSQL: an index condition).
+    assert "(last_name,first_name)>" in plan or re.search(r"Index Cond: .*last_name", plan), plan
 
 
 def test_phone_search_matches_the_start_of_the_number_by_index(app, client, login, make_patient):

@@ -8,9 +8,10 @@ scan; it becomes useful once "contains" has an index of its own (FTS5 trigram / 
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, tuple_
 
 from intake.extensions import db
 from intake.patients.models import Patient
@@ -18,6 +19,11 @@ from intake.patients.models import Patient
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PHONE_PATTERN = re.compile(r"^[\d\s()+.\-]+$")
 CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
+#: The patient list counts matches up to this many, then says "more than" (the app's config may set
+#: PATIENT_COUNT_CAP).
+COUNT_CAP = 10_000
+#: The list's order; ix_patient_list_order holds it after is_archived, so a page is read from the index.
+LIST_ORDER = (Patient.last_name, Patient.first_name, Patient.id)
 
 
 def search_key(text: str) -> str:
@@ -91,3 +97,64 @@ def patient_search_filter(query: str):
     )
     conditions.append(name_match)
     return or_(*conditions)
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    """One page of the patient list, the count of matches up to a cap, and the pager's keys."""
+
+    items: list[Patient]
+    total: int  # exact when not ``total_is_capped``, else the cap
+    total_is_capped: bool
+    next_after: int | None  # the id to page on from, when more patients follow
+    previous_before: int | None  # the id to page back from, when patients come before
+
+
+def patient_page(
+    statement,
+    *,
+    per_page: int,
+    after: int | None = None,
+    before: int | None = None,
+    count_cap: int = COUNT_CAP,
+) -> PatientPage:
+    """Fetch one page of ``statement`` in list order after (or before) a patient's place in it (keyset paging).
+
+    The page is found from the index whatever its depth (no OFFSET), and the patient whose place it starts from
+    is named by id, so no name is in the address.
+    """
+    key = tuple_(*LIST_ORDER)
+    anchor = db.session.get(Patient, after if after is not None else before) if (after or before) else None
+    rows: list[Patient] = []
+    if anchor is not None and after is not None:
+        rows = _fetch(statement.where(key > _key_of(anchor)).order_by(*LIST_ORDER), per_page)
+        has_previous, has_next = bool(rows), len(rows) > per_page
+        rows = rows[:per_page]
+    elif anchor is not None:
+        backwards = statement.where(key < _key_of(anchor)).order_by(*(column.desc() for column in LIST_ORDER))
+        rows = _fetch(backwards, per_page)
+        has_previous, has_next = len(rows) > per_page, bool(rows)
+        rows = list(reversed(rows[:per_page]))
+        if len(rows) < per_page:
+            rows = []  # near the start: show the first page, full
+    if not rows:
+        rows = _fetch(statement.order_by(*LIST_ORDER), per_page)
+        has_previous, has_next = False, len(rows) > per_page
+        rows = rows[:per_page]
+    matching = statement.order_by(None).with_only_columns(Patient.id).limit(count_cap + 1).subquery()
+    counted = db.session.scalar(db.select(func.count()).select_from(matching)) or 0
+    return PatientPage(
+        items=rows,
+        total=min(counted, count_cap),
+        total_is_capped=counted > count_cap,
+        next_after=rows[-1].id if has_next else None,
+        previous_before=rows[0].id if has_previous else None,
+    )
+
+
+def _key_of(patient: Patient):
+    return tuple_(db.literal(patient.last_name), db.literal(patient.first_name), db.literal(patient.id))
+
+
+def _fetch(statement, per_page: int) -> list[Patient]:
+    return list(db.session.scalars(statement.limit(per_page + 1)))

@@ -8,13 +8,13 @@ from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import STAFF
 from intake.extensions import db
-from intake.forms import ConfirmForm, requested_page
+from intake.forms import ConfirmForm
 from intake.patients import bp, operations
 from intake.patients.chart import sections_for
 from intake.patients.forms import PatientForm, PatientSearchForm
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
-from intake.patients.search import patient_search_filter
+from intake.patients.search import COUNT_CAP, patient_page, patient_search_filter
 
 
 @bp.route("/")
@@ -22,8 +22,7 @@ from intake.patients.search import patient_search_filter
 def index():
     form = PatientSearchForm(request.args)
     show_archived = request.args.get("archived") == "1"
-    page = requested_page()
-    statement = db.select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
+    statement = db.select(Patient)
     query = (form.q.data or "").strip() if form.validate() else ""
     condition = patient_search_filter(query)
     if condition is not None:
@@ -35,8 +34,12 @@ def index():
         # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
         # finding the few matches by the phone, birth date or chart number index.
         statement = statement.where(Patient.is_archived.is_not(True))
-    patients = db.paginate(
-        statement, page=page, per_page=current_app.config["PATIENTS_PER_PAGE"], error_out=False
+    patients = patient_page(
+        statement,
+        per_page=current_app.config["PATIENTS_PER_PAGE"],
+        after=request.args.get("after", type=int),
+        before=request.args.get("before", type=int),
+        count_cap=current_app.config.get("PATIENT_COUNT_CAP", COUNT_CAP),
     )
     return render_template(
         "patients/index.html", form=form, patients=patients, query=query, show_archived=show_archived

@@ -1,5 +1,6 @@
 """Patient records through the pages staff use."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -177,18 +178,55 @@ def test_archive_and_restore_never_delete(client, app, login, make_patient):
     assert _patients(app)[0].is_archived is False
 
 
+def _pager_link(html: str, label: str) -> str | None:
+    match = re.search(rf'href="([^"]+)">{label}</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
 def test_patient_list_is_paginated(client, app, login, make_patient):
     app.config["PATIENTS_PER_PAGE"] = 5
     login("front_desk")
     for n in range(12):
         make_patient(last_name=f"Family{n:02d}")
     page1 = client.get("/patients/").get_data(as_text=True)
-    page3 = client.get("/patients/?page=3").get_data(as_text=True)
-    assert "Family00" in page1 and "Family05" not in page1
-    assert "Page 1 of 3" in page1
-    assert "Family10" in page3 and "Family11" in page3
-    assert client.get("/patients/?page=99").status_code == 200
-    assert client.get("/patients/?page=abc").status_code == 200
+    assert "Family00" in page1 and "Family04" in page1 and "Family05" not in page1
+    assert "12 patients." in page1 and _pager_link(page1, "Previous page") is None
+    page2 = client.get(_pager_link(page1, "Next page")).get_data(as_text=True)
+    assert "Family05" in page2 and "Family09" in page2 and "Family04" not in page2
+    page3 = client.get(_pager_link(page2, "Next page")).get_data(as_text=True)
+    assert "Family10" in page3 and "Family11" in page3 and "Family09" not in page3
+    assert _pager_link(page3, "Next page") is None
+    back = client.get(_pager_link(page3, "Previous page")).get_data(as_text=True)
+    assert "Family05" in back and "Family09" in back and "Family10" not in back
+    back = client.get(_pager_link(back, "Previous page")).get_data(as_text=True)
+    assert "Family00" in back and "Family04" in back and _pager_link(back, "Previous page") is None
+    for junk in ("?after=99999", "?before=abc", "?page=99", "?page=abc", "?after=-1&before=0"):
+        html = client.get("/patients/" + junk).get_data(as_text=True)
+        assert "Family00" in html and "Family05" not in html  # the first page
+
+
+def test_paging_keeps_the_search_and_the_archived_choice(client, app, login, make_patient):
+    app.config["PATIENTS_PER_PAGE"] = 2
+    login("front_desk")
+    for n in range(3):
+        make_patient(last_name=f"Okafor{n}")
+    make_patient(last_name="Okafor9", is_archived=True)
+    make_patient(last_name="Bergstrom")
+    page1 = client.get("/patients/", query_string={"q": "okafor", "archived": "1"}).get_data(as_text=True)
+    link = _pager_link(page1, "Next page")
+    assert "q=okafor" in link and "archived=1" in link
+    page2 = client.get(link).get_data(as_text=True)
+    assert "Okafor2" in page2 and "Okafor9" in page2 and "Bergstrom" not in page2
+
+
+def test_patient_count_stops_at_the_cap(client, app, login, make_patient):
+    app.config["PATIENT_COUNT_CAP"] = 3
+    login("front_desk")
+    for n in range(4):
+        make_patient(last_name=f"Family{n}")
+    assert "More than 3 patients." in client.get("/patients/").get_data(as_text=True)
+    app.config["PATIENT_COUNT_CAP"] = 4
+    assert "4 patients." in client.get("/patients/").get_data(as_text=True)
 
 
 def test_empty_search_box_is_empty(client, login):

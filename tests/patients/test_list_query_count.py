@@ -1,0 +1,49 @@
+"""The patient list costs the same number of SQL queries for 10 patients or 60, on any page."""
+
+import re
+
+from sqlalchemy import event
+
+from intake.extensions import db
+
+
+def _count_queries(app, client, url: str) -> tuple[int, str]:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def _next_page(html: str) -> str:
+    match = re.search(r'href="([^"]+)">Next page</a>', html)
+    assert match, "no next page link"
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_list_queries_do_not_grow_with_the_number_of_patients(app, client, login, make_patient):
+    app.config["PATIENTS_PER_PAGE"] = 5
+    login("front_desk")
+    counts = {}
+    made = 0
+    for patients in (10, 60):
+        while made < patients:
+            make_patient(last_name=f"Family{made:02d}")
+            made += 1
+        first, html = _count_queries(app, client, "/patients/")
+        second, html = _count_queries(app, client, _next_page(html))
+        searched, _ = _count_queries(app, client, "/patients/?q=family")
+        counts[patients] = (first, second, searched)
+    assert counts[10] == counts[60]
+    first, second, searched = counts[60]
+    # signed-in user and session checks; the page and the capped count; the next page also loads its anchor
+    assert first <= 6 and second == first + 1 and searched == first
