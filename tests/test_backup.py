@@ -413,6 +413,19 @@ def test_backup_without_keys_restores_with_the_keys_kept_elsewhere(source_app, t
         db.engine.dispose()
 
 
+def test_restore_refuses_a_backup_of_the_other_kind_of_database(backup_folder, tmp_path):
+    # Checked before any connection: the PostgreSQL URL need not even answer.
+    if TEST_DATABASE_URL:
+        url, expected = f"sqlite:///{tmp_path / 'intake.sqlite3'}", "backup of a postgresql database"
+    else:
+        url, expected = "postgresql+psycopg://intake@127.0.0.1:1/intake", "backup of a sqlite database"
+    app = _clinic_app(tmp_path / "instance-other-kind", url)
+    result = app.test_cli_runner().invoke(args=["restore", str(backup_folder)])
+    _no_traceback(result)
+    assert expected in result.output
+    assert not (tmp_path / "intake.sqlite3").exists()
+
+
 def test_backup_refuses_an_in_memory_database(tmp_path):
     app = _clinic_app(tmp_path / "instance", "sqlite://")
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup")])
