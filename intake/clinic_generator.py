@@ -368,12 +368,12 @@ def generate_clinic(*, patients: int, visits: int, seed: int, end_day: date) -> 
     }
 
     plans, long_index = _plans(rng, patients, visits, span_days, len(practitioners))
-    #: (occurred_at, sequence, action, user, patient plan, record_type, record_id, detail, endpoint, path)
+    #: (occurred_at, sequence, action, user, patient plan, record_type, record_id, detail, page, visit id)
     events: list[tuple] = []
 
     def event(when, action, user, plan, page, record_type="", record_id=None, detail="", visit=None):
-        path = PAGES[page].format(patient=plan.id if plan else "", visit=visit)
-        events.append((when, len(events), action, user, plan, record_type, record_id, detail, page, path))
+        # Compact tuples (a million of them at full size); the path is written out only when inserted.
+        events.append((when, len(events), action, user, plan, record_type, record_id, detail, page, visit))
 
     batches = _Batches()
     pain_ids = iter(range(1, 1 << 62))
@@ -690,7 +690,8 @@ def generate_clinic(*, patients: int, visits: int, seed: int, end_day: date) -> 
 
 
 def _audit_rows(events: list[tuple]) -> Iterator[dict]:
-    for when, _sequence, action, user, plan, record_type, record_id, detail, endpoint, path in events:
+    for when, _sequence, action, user, plan, record_type, record_id, detail, endpoint, visit in events:
+        path = PAGES[endpoint].format(patient=plan.id if plan is not None else "", visit=visit)
         if user is None:  # the patient, on the clinic tablet
             actor = dict(
                 user_id=None, user_name=audit.PATIENT_ACTOR_NAMES[KIOSK], user_role=audit.PATIENT_ROLE
