@@ -224,6 +224,12 @@ def _visit_counts(rng: random.Random, patients: int, visits: int) -> tuple[list[
     weights = [0.0 if rng.random() < 0.12 else min(rng.paretovariate(1.4), 80.0) for _ in others]
     if not any(weights):
         weights = [1.0] * len(others)
+    # Cap the weights so the regulars' expected visits stay below MOST_VISITS_OF_OTHERS, spread by chance
+    # below it, rather than piling up at the hard limit that the clipping below enforces.
+    for _ in range(3):
+        per_weight = (visits - long) / sum(weights)
+        highest = 0.85 * MOST_VISITS_OF_OTHERS / per_weight
+        weights = [min(weight, highest) for weight in weights]
     tally = Tally(rng.choices(others, weights=weights, k=visits - long))
     excess = 0
     for i in others:
