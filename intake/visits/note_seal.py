@@ -6,6 +6,7 @@ signed (``read_note``: the signed original, which amendments never change) and a
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 
 from sqlalchemy.orm import selectinload
@@ -48,33 +49,54 @@ def _sealed_events() -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
     return signed, amended
 
 
+#: Visits checked per query: below every database's limit on bound parameters, and little memory at a time.
+VISITS_PER_CHECK = 500
+
+
 def signed_note_problems() -> Iterator[str]:
     """Yield one line per signed note (or amendment) that no longer matches the seal its event recorded."""
     signed, amended = _sealed_events()
-    visits = db.session.scalars(
-        db.select(Visit)
-        .where(Visit.id.in_(set(signed) | {visit_id for visit_id, _ in amended.values()}))
-        .options(
-            selectinload(Visit.points),
-            selectinload(Visit.electro_pairs),
-            selectinload(Visit.overrides),
-            selectinload(Visit.amendments),
+    amended_by_visit: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for amendment_id, (visit_id, seal) in amended.items():
+        amended_by_visit[visit_id].append((amendment_id, seal))
+    visit_ids = sorted(set(signed) | set(amended_by_visit))
+    for start in range(0, len(visit_ids), VISITS_PER_CHECK):
+        chunk = visit_ids[start : start + VISITS_PER_CHECK]
+        # The session's identity map holds loaded visits weakly: each chunk is freed once checked.
+        visits = {visit.id: visit for visit in _visits_with_their_notes(chunk)}
+        for visit_id in chunk:
+            yield from _visit_problems(visit_id, visits.get(visit_id), signed.get(visit_id), amended_by_visit)
+
+
+def _visits_with_their_notes(visit_ids: list[int]) -> list[Visit]:
+    return list(
+        db.session.scalars(
+            db.select(Visit)
+            .where(Visit.id.in_(visit_ids))
+            .options(
+                selectinload(Visit.points),
+                selectinload(Visit.electro_pairs),
+                selectinload(Visit.overrides),
+                selectinload(Visit.amendments),
+            )
         )
-        .order_by(Visit.id)
-    ).all()
-    by_id = {visit.id: visit for visit in visits}
-    for visit_id, seal in signed.items():
-        visit = by_id.get(visit_id)
+    )
+
+
+def _visit_problems(
+    visit_id: int, visit: Visit | None, seal: str | None, amended_by_visit: dict[int, list[tuple[int, str]]]
+) -> Iterator[str]:
+    if seal is not None:
         if visit is None or not visit.is_signed:
             yield f"visit #{visit_id} was signed (its sign event is on the trail) but is now missing or unsigned"
         elif content_seal(read_note(visit)) != seal:
             yield f"visit #{visit_id}: the signed note no longer matches the seal its sign event recorded"
-    amendments = {amendment.id: amendment for visit in visits for amendment in visit.amendments}
-    for amendment_id, (visit_id, seal) in amended.items():
+    amendments = {amendment.id: amendment for amendment in (visit.amendments if visit else [])}
+    for amendment_id, amendment_seal in amended_by_visit.get(visit_id, ()):
         amendment = amendments.get(amendment_id)
         if amendment is None:
             yield f"visit #{visit_id}: amendment {amendment_id} (on the trail) is missing"
-        elif content_seal(amendment.note_after) != seal:
+        elif content_seal(amendment.note_after) != amendment_seal:
             yield (
                 f"visit #{visit_id}: amendment {amendment_id} no longer matches the seal its amend event "
                 "recorded"

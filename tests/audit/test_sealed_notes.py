@@ -116,3 +116,26 @@ def test_an_amended_note_verifies_and_a_rewritten_amendment_is_reported(
     code, output = _verify(runner)
     assert code == 1
     assert f"visit #{signed_visit.id}: amendment {amendment_id} no longer matches the seal" in output
+
+
+def test_notes_are_checked_a_batch_at_a_time_and_a_change_in_a_later_batch_is_reported(
+    app, client, runner, practitioner, make_patient, make_visit, note_form, monkeypatch
+):
+    """A clinic's fifteen years of signed notes are checked in batches (never one query naming them all)."""
+    from intake.visits import note_seal
+
+    visits = []
+    for tongue in ("Pale", "Red", "Purple"):
+        visit = make_visit(make_patient(), practitioner)
+        data = note_form(
+            visit, points=["BL23"], needles_inserted=1, needles_removed=1, tongue=tongue, action="sign"
+        )
+        assert client.post(note_url(visit, "/edit"), data=data).status_code == 302
+        visits.append(visit)
+    monkeypatch.setattr(note_seal, "VISITS_PER_CHECK", 1)
+    assert _verify(runner)[0] == 0
+    _write_behind_the_apps_back(app, "UPDATE visit SET tongue = 'Changed' WHERE id = :id", id=visits[2].id)
+    code, output = _verify(runner)
+    assert code == 1
+    assert f"visit #{visits[2].id}: the signed note no longer matches" in output
+    assert f"visit #{visits[0].id}" not in output and f"visit #{visits[1].id}" not in output
