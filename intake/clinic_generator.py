@@ -40,6 +40,7 @@ from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, INTAKE, PainSc
 from intake.pain.regions import REGIONS
 from intake.patients.models import Counter, Patient
 from intake.patients.operations import digits_only
+from intake.patients.search import search_key
 from intake.questionnaire import steps as q
 from intake.questionnaire.models import KIOSK, SUBMITTED, Intake
 from intake.refused import Refused
@@ -397,6 +398,7 @@ def generate_clinic(*, patients: int, visits: int, seed: int, end_day: date) -> 
             chart_number=f"C-{1000 + plan.id:06d}",
             first_name=first_name,
             last_name=last_name,
+            last_name_key=search_key(last_name),
             preferred_name="",
             date_of_birth=born,
             sex_at_birth=rng_p.choice(("female", "male", "female", "")),

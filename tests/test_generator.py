@@ -56,6 +56,9 @@ def test_generated_clinic_has_the_counts_asked_for_and_one_long_history(runner, 
         assert min(before.values()) >= 2 and max(before.values()) <= 12
         # The trail holds events in proportion: several per visit and per patient.
         assert counts["audit_event"] > 3 * 200 + 4 * 30
+        # Searchable as the app's own patients are: the surname's search form is kept beside it.
+        names = db.session.execute(select(Patient.last_name, Patient.last_name_key)).all()
+        assert names and all(key == name.lower() for name, key in names)
     visits = _visits_per_patient(app)
     (_, longest), (_, next_longest) = visits[0], visits[1]
     assert longest == 100  # 300 at full size; half the visits when fewer than 600 are asked for
