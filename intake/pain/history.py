@@ -1,7 +1,10 @@
 """A patient's pain history: every score in a period, grouped and summarised.
 
-Two queries whatever the number of visits: the scores (with who recorded them) and the
-submitted intakes' Oswestry Disability Index. Everything else is computed here in Python.
+A constant number of queries whatever the number of visits, each bounded by the period: how many
+occasions the period and the time before it hold, each region's first and latest score (and its
+true first score ever, the baseline when the default period hides it), the before/after pairs of
+each treatment, the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
+region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
 The questionnaire owns the ODI, so pain does not read it: the factory registers the series
 provider under ``ODI_SERIES`` in ``app.extensions``.
 """
@@ -9,10 +12,12 @@ provider under ``ODI_SERIES`` in ``app.extensions``.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from statistics import fmean
 
 from flask import current_app
+from sqlalchemy import case, func, literal, literal_column, or_
+from sqlalchemy.orm import aliased
 
 from intake.auth.models import User
 from intake.extensions import db
@@ -33,6 +38,8 @@ class Period:
 
     start: datetime | None = None
     end: datetime | None = None
+    #: True for the default period (the last 12 months): baselines then come from the whole history.
+    is_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class ScoreRecord:
     recorded_at: datetime
     context: str
     region_code: str
-    score: int
+    score: float
     visit_id: int | None
     intake_id: int | None
     recorded_by: str
@@ -59,18 +66,18 @@ class Occasion:
     visit_id: int | None
     intake_id: int | None
     recorded_by: str
-    scores: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def context_label(self) -> str:
         return CONTEXT_LABELS[self.context]
 
     @property
-    def worst(self) -> int:
+    def worst(self) -> float:
         return max(self.scores.values())
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(self.scores.values())
 
 
@@ -115,6 +122,10 @@ OdiSeries = Callable[[int, Period], list[OdiRecord]]
 ODI_SERIES = "intake.pain.odi_series"
 
 
+#: Past this many occasions in a period, the history draws monthly means per region instead of every score.
+MONTHLY_FROM = 200
+
+
 @dataclass
 class PainHistory:
     records: list[ScoreRecord]
@@ -122,10 +133,20 @@ class PainHistory:
     regions: list[RegionHistory]
     visit_effects: list[VisitEffect]
     odi: list[OdiRecord]
+    #: Occasions in the period, and before its start (not shown).
+    occasion_count: int = 0
+    older_count: int = 0
+    arrival_count: int = 0
+    #: True when ``records`` and ``occasions`` are monthly means per region, not single scores.
+    is_monthly: bool = False
+    #: When a baseline comes from before the period: the date of the first score it compares with.
+    baseline_since: datetime | None = None
+    first_arrival_at: datetime | None = None
+    latest_arrival_at: datetime | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not self.records and not self.odi
+        return not self.occasion_count and not self.odi
 
     @property
     def arrival_occasions(self) -> list[Occasion]:
@@ -141,13 +162,11 @@ class PainHistory:
 
     @property
     def first_recorded_at(self) -> datetime | None:
-        arrivals = self.arrival_occasions
-        return arrivals[0].recorded_at if arrivals else None
+        return self.first_arrival_at
 
     @property
     def latest_recorded_at(self) -> datetime | None:
-        arrivals = self.arrival_occasions
-        return arrivals[-1].recorded_at if arrivals else None
+        return self.latest_arrival_at
 
     @property
     def average_immediate_drop(self) -> float | None:
@@ -179,33 +198,44 @@ def in_period(column, period: Period) -> list:
     return conditions
 
 
+def latest_score_at(patient_id: int) -> datetime | None:
+    """Return when the patient's latest score was recorded (one indexed query)."""
+    return db.session.scalar(
+        db.select(func.max(PainScore.recorded_at)).where(PainScore.patient_id == patient_id)
+    )
+
+
+def _record(row) -> ScoreRecord:
+    return ScoreRecord(
+        recorded_at=row.recorded_at,
+        context=row.context,
+        region_code=row.region_code,
+        score=row.score,
+        visit_id=row.visit_id,
+        intake_id=row.intake_id,
+        recorded_by=row.full_name or (PATIENT_RECORDED if row.intake_id else "—"),
+    )
+
+
+def _score_rows():
+    return db.select(
+        PainScore.recorded_at,
+        PainScore.context,
+        PainScore.region_code,
+        PainScore.score,
+        PainScore.visit_id,
+        PainScore.intake_id,
+        User.full_name,
+    ).outerjoin(User, User.id == PainScore.recorded_by_id)
+
+
 def load_score_records(patient_id: int, period: Period = Period()) -> list[ScoreRecord]:
     """Return the patient's scores in ``period``, oldest first, with who recorded each (one query)."""
-    statement = (
-        db.select(
-            PainScore.recorded_at,
-            PainScore.context,
-            PainScore.region_code,
-            PainScore.score,
-            PainScore.visit_id,
-            PainScore.intake_id,
-            User.full_name,
-        )
-        .outerjoin(User, User.id == PainScore.recorded_by_id)
-        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
-        .order_by(PainScore.recorded_at, PainScore.id)
+    statement = _score_rows().where(
+        PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period)
     )
     return [
-        ScoreRecord(
-            recorded_at=row.recorded_at,
-            context=row.context,
-            region_code=row.region_code,
-            score=row.score,
-            visit_id=row.visit_id,
-            intake_id=row.intake_id,
-            recorded_by=row.full_name or (PATIENT_RECORDED if row.intake_id else "—"),
-        )
-        for row in db.session.execute(statement)
+        _record(row) for row in db.session.execute(statement.order_by(PainScore.recorded_at, PainScore.id))
     ]
 
 
@@ -215,15 +245,191 @@ def load_odi_records(patient_id: int, period: Period = Period()) -> list[OdiReco
     return odi_series(patient_id, period) if odi_series else []
 
 
-def load_pain_history(patient_id: int, period: Period = Period()) -> PainHistory:
-    """Load and summarise a patient's pain scores and ODI in ``period``."""
-    records = load_score_records(patient_id, period)
+@dataclass(frozen=True)
+class OccasionCounts:
+    in_period: int
+    older: int
+    arrivals: int
+
+
+def count_occasions(patient_id: int, period: Period) -> OccasionCounts:
+    """Count the occasions in ``period``, those before it and the arrivals in it (one query, in SQL)."""
+    occasions = (
+        db.select(PainScore.recorded_at, PainScore.context, PainScore.visit_id, PainScore.intake_id)
+        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, Period(end=period.end)))
+        .distinct()
+        .subquery()
+    )
+    older = occasions.c.recorded_at < period.start if period.start is not None else literal(False)
+    arrival = occasions.c.context.in_(ARRIVAL_CONTEXTS)
+    row = db.session.execute(
+        db.select(
+            func.count(),
+            func.count(case((older, 1))),
+            func.count(case((arrival & ~older if period.start is not None else arrival, 1))),
+        ).select_from(occasions)
+    ).one()
+    total, older_count, arrivals = (int(value or 0) for value in row)
+    return OccasionCounts(total - older_count, older_count, arrivals)
+
+
+@dataclass
+class RegionArrivals:
+    first: tuple[datetime, float] | None = None
+    latest: tuple[datetime, float] | None = None
+    count: int = 0
+    first_ever: tuple[datetime, float] | None = None
+
+
+def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArrivals]:
+    """Return each region's first and latest arrival score in ``period`` and its first ever (one query)."""
+    in_flag = (
+        case((PainScore.recorded_at >= period.start, 1), else_=0) if period.start is not None else literal(1)
+    )
+    ranked = (
+        db.select(
+            PainScore.region_code,
+            PainScore.score,
+            PainScore.recorded_at,
+            in_flag.label("in_period"),
+            func.row_number()
+            .over(partition_by=PainScore.region_code, order_by=(PainScore.recorded_at, PainScore.id))
+            .label("ever"),
+            func.row_number()
+            .over(
+                partition_by=(PainScore.region_code, in_flag), order_by=(PainScore.recorded_at, PainScore.id)
+            )
+            .label("first"),
+            func.row_number()
+            .over(
+                partition_by=(PainScore.region_code, in_flag),
+                order_by=(PainScore.recorded_at.desc(), PainScore.id.desc()),
+            )
+            .label("latest"),
+            func.count().over(partition_by=(PainScore.region_code, in_flag)).label("n"),
+        )
+        .where(
+            PainScore.patient_id == patient_id,
+            PainScore.context.in_(ARRIVAL_CONTEXTS),
+            *in_period(PainScore.recorded_at, Period(end=period.end)),
+        )
+        .subquery()
+    )
+    statement = db.select(ranked).where(
+        or_(ranked.c.ever == 1, (ranked.c.in_period == 1) & or_(ranked.c.first == 1, ranked.c.latest == 1))
+    )
+    regions: dict[str, RegionArrivals] = defaultdict(RegionArrivals)
+    for row in db.session.execute(statement):
+        region = regions[row.region_code]
+        if row.ever == 1:
+            region.first_ever = (row.recorded_at, row.score)
+        if row.in_period == 1:
+            region.count = row.n
+            if row.first == 1:
+                region.first = (row.recorded_at, row.score)
+            if row.latest == 1:
+                region.latest = (row.recorded_at, row.score)
+    return dict(regions)
+
+
+@dataclass(frozen=True)
+class TreatmentPair:
+    visit_id: int
+    region_code: str
+    treated_at: datetime
+    before: float
+    after: float
+
+
+def load_treatment_pairs(patient_id: int, period: Period) -> list[TreatmentPair]:
+    """Return each visit's before- and after-treatment scores of one region in ``period`` (one query)."""
+    after = aliased(PainScore)
+    statement = (
+        db.select(
+            PainScore.visit_id, PainScore.region_code, PainScore.recorded_at, PainScore.score, after.score
+        )
+        .join(
+            after,
+            (after.visit_id == PainScore.visit_id)
+            & (after.region_code == PainScore.region_code)
+            & (after.context == AFTER_TREATMENT),
+        )
+        .where(
+            PainScore.patient_id == patient_id,
+            PainScore.context == BEFORE_TREATMENT,
+            PainScore.visit_id.is_not(None),
+            *in_period(PainScore.recorded_at, period),
+            *in_period(after.recorded_at, period),
+        )
+        .order_by(PainScore.recorded_at, PainScore.id, after.recorded_at, after.id)
+    )
+    return [TreatmentPair(*row) for row in db.session.execute(statement)]
+
+
+def _month(column):
+    """Return the UTC year and month of ``column`` as 'YYYY-MM' on either database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(literal_column("'UTC'"), column), literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column)
+
+
+def load_monthly_means(patient_id: int, period: Period) -> list[ScoreRecord]:
+    """Return each region's mean arrival and after-treatment score per month in ``period`` (aggregated in SQL)."""
+    month = _month(PainScore.recorded_at)
+    statement = (
+        db.select(month, PainScore.context, PainScore.region_code, func.avg(PainScore.score), func.count())
+        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
+        .group_by(month, PainScore.context, PainScore.region_code)
+    )
+    sums: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0])
+    for month_text, context, code, mean, count in db.session.execute(statement):
+        kind = AFTER_TREATMENT if context == AFTER_TREATMENT else BEFORE_TREATMENT
+        total = sums[(month_text, kind, code)]
+        total[0] += float(mean) * count
+        total[1] += count
+    records = []
+    for (month_text, kind, code), (score_sum, count) in sorted(sums.items()):
+        year, month_number = (int(part) for part in month_text.split("-"))
+        records.append(
+            ScoreRecord(
+                recorded_at=datetime(year, month_number, 15, 12, tzinfo=UTC),
+                context=kind,
+                region_code=code,
+                score=round(score_sum / count, 1),
+                visit_id=None,
+                intake_id=None,
+                recorded_by=f"Mean of {int(count)} scores",
+            )
+        )
+    return records
+
+
+def load_pain_history(patient_id: int, period: Period = Period(), *, with_scores: bool = True) -> PainHistory:
+    """Load and summarise a patient's pain scores and ODI in ``period`` (a constant number of queries)."""
+    counts = count_occasions(patient_id, period)
+    arrivals = load_region_arrivals(patient_id, period)
+    effects, drops = summarise_pairs(load_treatment_pairs(patient_id, period))
+    is_monthly = counts.in_period > MONTHLY_FROM
+    records: list[ScoreRecord] = []
+    if with_scores:
+        records = (
+            load_monthly_means(patient_id, period) if is_monthly else load_score_records(patient_id, period)
+        )
+    regions, baseline_since = region_histories(records, arrivals, drops, use_first_ever=period.is_default)
+    in_period_arrivals = [a for a in arrivals.values() if a.first]
     return PainHistory(
         records=records,
         occasions=group_occasions(records),
-        regions=region_histories(records),
-        visit_effects=visit_effects(records),
+        regions=regions,
+        visit_effects=effects,
         odi=load_odi_records(patient_id, period),
+        occasion_count=counts.in_period,
+        older_count=counts.older,
+        arrival_count=counts.arrivals,
+        is_monthly=is_monthly,
+        baseline_since=baseline_since,
+        first_arrival_at=min((a.first[0] for a in in_period_arrivals if a.first), default=None),
+        latest_arrival_at=max((a.latest[0] for a in in_period_arrivals if a.latest), default=None),
     )
 
 
@@ -241,47 +447,176 @@ def group_occasions(records: list[ScoreRecord]) -> list[Occasion]:
     return sorted(occasions.values(), key=lambda o: (o.recorded_at, o.context != AFTER_TREATMENT))
 
 
-def region_histories(records: list[ScoreRecord]) -> list[RegionHistory]:
-    """Return each scored region's records, its change from baseline and its average immediate drop."""
+def region_histories(
+    records: list[ScoreRecord],
+    arrivals: dict[str, RegionArrivals],
+    drops: dict[str, list[float]],
+    *,
+    use_first_ever: bool = False,
+) -> tuple[list[RegionHistory], datetime | None]:
+    """Return each scored region's records, change from baseline and average immediate drop.
+
+    With ``use_first_ever`` the baseline is the region's first score ever, even before the period;
+    the second value is then the date of the earliest such baseline (None when none is older).
+    """
     by_region: dict[str, list[ScoreRecord]] = defaultdict(list)
     for record in records:
         by_region[record.region_code].append(record)
+    codes = {code for code, a in arrivals.items() if a.first} | set(by_region) | set(drops)
     histories = []
-    for code in sorted(by_region, key=lambda c: _REGION_ORDER.get(c, len(_REGION_ORDER))):
+    since: datetime | None = None
+    for code in sorted(codes, key=lambda c: _REGION_ORDER.get(c, len(_REGION_ORDER))):
         region = REGION_BY_CODE.get(code) or Region(code, code, "", "", None, None)
-        region_records = by_region[code]
-        arrivals = [r for r in region_records if r.context in ARRIVAL_CONTEXTS]
-        change = pain_change(arrivals[0].score, arrivals[-1].score) if arrivals else None
-        drops = [e.drop for e in visit_effects(region_records)]
+        arrival = arrivals.get(code, RegionArrivals())
+        change = None
+        count = arrival.count
+        if arrival.first and arrival.latest:
+            baseline = arrival.first
+            if use_first_ever and arrival.first_ever and arrival.first_ever[0] < arrival.first[0]:
+                baseline = arrival.first_ever
+                count += 1  # the baseline is one more score to compare with
+                since = baseline[0] if since is None else min(since, baseline[0])
+            change = pain_change(baseline[1], arrival.latest[1])
+        region_drops = drops.get(code)
         histories.append(
-            RegionHistory(region, region_records, change, fmean(drops) if drops else None, len(arrivals))
+            RegionHistory(
+                region, by_region[code], change, fmean(region_drops) if region_drops else None, count
+            )
         )
-    return histories
+    return histories, since
+
+
+def summarise_pairs(pairs: list[TreatmentPair]) -> tuple[list[VisitEffect], dict[str, list[float]]]:
+    """In one pass, return one effect per visit and each region's drops, from before/after pairs."""
+    by_visit: dict[int, dict[str, TreatmentPair]] = defaultdict(dict)
+    for pair in pairs:
+        by_visit[pair.visit_id][pair.region_code] = (
+            pair  # a later score of the same round replaces an earlier
+        )
+    effects = []
+    drops: dict[str, list[float]] = defaultdict(list)
+    for visit_id, paired in by_visit.items():
+        for code, pair in paired.items():
+            drops[code].append(pair.before - pair.after)
+        effects.append(
+            VisitEffect(
+                visit_id=visit_id,
+                treated_at=min(pair.treated_at for pair in paired.values()),
+                before_average=fmean(pair.before for pair in paired.values()),
+                after_average=fmean(pair.after for pair in paired.values()),
+                regions_paired=len(paired),
+            )
+        )
+    return sorted(effects, key=lambda e: e.treated_at), dict(drops)
 
 
 def visit_effects(records: list[ScoreRecord]) -> list[VisitEffect]:
     """Pair before- and after-treatment scores by visit and region; one effect per visit."""
-    before: dict[int, dict[str, ScoreRecord]] = defaultdict(dict)
-    after: dict[int, dict[str, int]] = defaultdict(dict)
+    before: dict[int, dict[str, ScoreRecord]] = {}
+    pairs = []
     for record in records:
-        if record.visit_id is None:
-            continue
-        if record.context == BEFORE_TREATMENT:
-            before[record.visit_id][record.region_code] = record
-        elif record.context == AFTER_TREATMENT:
-            after[record.visit_id][record.region_code] = record.score
-    effects = []
-    for visit_id, before_scores in before.items():
-        paired = [code for code in before_scores if code in after[visit_id]]
-        if not paired:
-            continue
-        effects.append(
-            VisitEffect(
-                visit_id=visit_id,
-                treated_at=min(before_scores[code].recorded_at for code in paired),
-                before_average=fmean(before_scores[code].score for code in paired),
-                after_average=fmean(after[visit_id][code] for code in paired),
-                regions_paired=len(paired),
-            )
+        if record.visit_id is not None and record.context == BEFORE_TREATMENT:
+            before.setdefault(record.visit_id, {})[record.region_code] = record
+    for record in records:
+        if record.visit_id is not None and record.context == AFTER_TREATMENT:
+            match = before.get(record.visit_id, {}).get(record.region_code)
+            if match is not None:
+                pairs.append(
+                    TreatmentPair(
+                        record.visit_id, record.region_code, match.recorded_at, match.score, record.score
+                    )
+                )
+    return summarise_pairs(pairs)[0]
+
+
+@dataclass(frozen=True)
+class OccasionPage:
+    """One page of a period's occasions, newest first."""
+
+    occasions: list[Occasion]
+    page: int
+    has_previous: bool
+    has_next: bool
+
+
+def load_occasion_page(patient_id: int, period: Period, page: int, per_page: int) -> OccasionPage:
+    """Return page ``page`` (from 1) of the occasions in ``period``, newest first (one query)."""
+    times = (
+        db.select(PainScore.recorded_at)
+        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
+        .distinct()
+        .order_by(PainScore.recorded_at.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        _score_rows()
+        .where(PainScore.patient_id == patient_id, PainScore.recorded_at.in_(db.select(times.c.recorded_at)))
+        .order_by(PainScore.recorded_at, PainScore.id)
+    )
+    occasions = group_occasions([_record(row) for row in rows])[::-1]
+    moments = sorted({o.recorded_at for o in occasions}, reverse=True)
+    has_next = len(moments) > per_page
+    if has_next:
+        occasions = [o for o in occasions if o.recorded_at != moments[-1]]
+    return OccasionPage(occasions, page, page > 1, has_next)
+
+
+#: The chart page's sparkline draws the worst region of this many latest arrivals.
+SPARKLINE_OCCASIONS = 30
+
+
+@dataclass(frozen=True)
+class ChartScores:
+    """What the chart page's pain section draws: the latest arrivals' worst score and each region's latest."""
+
+    score_count: int
+    arrival_count: int
+    latest_worst: list[tuple[datetime, int, str]]
+    latest_scores: dict[str, float]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.score_count
+
+
+def load_chart_scores(patient_id: int) -> ChartScores:
+    """Load the chart section's scores: counts, the latest arrivals' worst, each region's latest (three queries)."""
+    arrival = (PainScore.patient_id == patient_id) & PainScore.context.in_(ARRIVAL_CONTEXTS)
+    keys = (PainScore.recorded_at, PainScore.context, PainScore.visit_id, PainScore.intake_id)
+    arrival_occasions = db.select(*keys).where(arrival).distinct().subquery()
+    score_count, arrival_count = db.session.execute(
+        db.select(
+            db.select(func.count()).where(PainScore.patient_id == patient_id).scalar_subquery(),
+            db.select(func.count()).select_from(arrival_occasions).scalar_subquery(),
         )
-    return sorted(effects, key=lambda e: e.treated_at)
+    ).one()
+    worst = db.session.execute(
+        db.select(PainScore.recorded_at, func.max(PainScore.score), PainScore.context)
+        .where(arrival)
+        .group_by(*keys)
+        .order_by(PainScore.recorded_at.desc())
+        .limit(SPARKLINE_OCCASIONS)
+    ).all()
+    ranked = (
+        db.select(
+            PainScore.region_code,
+            PainScore.score,
+            func.row_number()
+            .over(
+                partition_by=PainScore.region_code,
+                order_by=(PainScore.recorded_at.desc(), PainScore.id.desc()),
+            )
+            .label("newest"),
+        )
+        .where(arrival)
+        .subquery()
+    )
+    latest = db.session.execute(db.select(ranked.c.region_code, ranked.c.score).where(ranked.c.newest == 1))
+    return ChartScores(
+        score_count=int(score_count or 0),
+        arrival_count=int(arrival_count or 0),
+        latest_worst=[(at, score, context) for at, score, context in reversed(worst)],
+        latest_scores=dict(sorted(latest, key=lambda row: _REGION_ORDER.get(row[0], len(_REGION_ORDER)))),
+    )

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from intake.clinic_time import format_datetime
 from intake.pain.figure import shaded_body_map
 from intake.pain.graphs import ChartPoint, LineChart, Sparkline, TimeAxis, line_chart, nice_maximum, sparkline
-from intake.pain.history import ARRIVAL_CONTEXTS, PainHistory, RegionHistory
+from intake.pain.history import ARRIVAL_CONTEXTS, ChartScores, PainHistory, RegionHistory
 from intake.pain.models import INTAKE
 from intake.pain.progress import ODI_MEANINGFUL_POINTS, pain_meaningful_drop
 
@@ -102,19 +102,23 @@ def build_history_report(
 class ChartSummary:
     """What the patient chart page shows: a sparkline of the worst region and the latest map."""
 
-    history: PainHistory
+    scores: ChartScores
     sparkline: Sparkline
     latest_map: Markup
 
+    @property
+    def latest(self) -> tuple[datetime, int, str] | None:
+        return self.scores.latest_worst[-1] if self.scores.latest_worst else None
 
-def build_chart_summary(history: PainHistory) -> ChartSummary:
+
+def build_chart_summary(scores: ChartScores) -> ChartSummary:
     """Lay out the chart page's small pain summary."""
-    worst = [ChartPoint(o.recorded_at, o.worst, o.context) for o in history.arrival_occasions]
+    worst = [ChartPoint(at, score, context) for at, score, context in scores.latest_worst]
     return ChartSummary(
-        history=history,
+        scores=scores,
         sparkline=sparkline(worst, y_max=10, summary=_trend_words("Worst region", worst)),
         latest_map=shaded_body_map(
-            history.latest_scores,
+            scores.latest_scores,
             id_prefix="chart-latest-map",
             title="Latest pain scores",
             css_class="body-map__svg--small",

@@ -1,6 +1,7 @@
 """Pain history and check-in pages (clinical staff only)."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -10,14 +11,21 @@ from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL
-from intake.clinic_time import clinic_zone
+from intake.clinic_time import clinic_today, clinic_zone, to_clinic_time
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain import bp, operations
 from intake.pain.bodymap import parse_region_scores
 from intake.pain.export import export_filename, pain_scores_csv
 from intake.pain.forms import CheckInForm, HistoryPeriodForm
-from intake.pain.history import Period, load_pain_history, load_score_records
+from intake.pain.history import (
+    MONTHLY_FROM,
+    Period,
+    latest_score_at,
+    load_occasion_page,
+    load_pain_history,
+    load_score_records,
+)
 from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report
 from intake.patients.models import Patient
@@ -27,16 +35,55 @@ from intake.refused import Refused
 CHECK_IN_PREFIX = "pain"
 
 
-def _period(form: HistoryPeriodForm) -> tuple[Period, bool]:
-    """Return the chosen period (clinic dates, inclusive) and whether the form was valid."""
+# The default period is the 12 months up to the patient's latest score: the last 12 months for a patient
+# seen this year, and still the latest year of care (not an empty page) for one who comes back after a while.
+#: ``?period=all`` asks for the whole history.
+ALL_TIME = "all"
+TABLE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ShownPeriod:
+    """The period a pain page shows, and how its links keep it."""
+
+    period: Period
+    valid: bool
+    args: dict[str, str] = field(default_factory=dict)
+    #: The default period's first clinic date (None when the page shows a chosen period or all time).
+    default_from: date | None = None
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.period.start is None and self.period.end is None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), clinic_zone())
+
+
+def _year_before(day: date) -> date:
+    if day.year == date.min.year:  # a score stored at the calendar's very start: nothing is older
+        return date.min
+    try:
+        return day.replace(year=day.year - 1) + timedelta(days=1)
+    except ValueError:  # February 29th
+        return day.replace(year=day.year - 1, day=28) + timedelta(days=1)
+
+
+def _shown_period(form: HistoryPeriodForm, patient_id: int) -> ShownPeriod:
+    """Return the period asked for: the dates typed, all time, or by default the last 12 months."""
     if not form.validate():
-        return Period(), False
-    start = end = None
-    if form.start.data:
-        start = datetime.combine(form.start.data, datetime.min.time(), clinic_zone())
-    if form.end.data:
-        end = datetime.combine(form.end.data + timedelta(days=1), datetime.min.time(), clinic_zone())
-    return Period(start, end), True
+        return ShownPeriod(Period(), False)  # the message is shown beside the field, over the whole history
+    if form.start.data or form.end.data:
+        start = _midnight(form.start.data) if form.start.data else None
+        end = _midnight(form.end.data + timedelta(days=1)) if form.end.data else None
+        return ShownPeriod(Period(start, end), True, _period_args(form, True))
+    if request.args.get("period") == ALL_TIME:
+        return ShownPeriod(Period(), True, {"period": ALL_TIME})
+    latest = latest_score_at(patient_id)
+    anchor = min(to_clinic_time(latest).date(), clinic_today()) if latest else clinic_today()
+    first_day = _year_before(anchor)
+    return ShownPeriod(Period(_midnight(first_day), None, is_default=True), True, {}, first_day)
 
 
 def _record(action: str, patient: Patient, record_type: str, detail: str = "") -> None:
@@ -56,20 +103,21 @@ def _period_args(form: HistoryPeriodForm, valid: bool) -> dict:
     }
 
 
-def _viewed_history(patient_id: int, screen: str):
+def _viewed_history(patient_id: int, screen: str, *, with_scores: bool = True):
     """Read the period asked for, audit the view (committed before loading), and load the history."""
     patient = get_patient(patient_id)
     form = HistoryPeriodForm(request.args)
-    period, valid = _period(form)
-    _record(audit.VIEW, patient, "pain_history", f"{screen}, {_describe_period(form, valid)}")
+    shown = _shown_period(form, patient.id)
+    _record(audit.VIEW, patient, "pain_history", f"{screen}, {_describe_period(form, shown.valid)}")
     db.session.commit()
-    return patient, form, period, valid, load_pain_history(patient.id, period)
+    return patient, form, shown, load_pain_history(patient.id, shown.period, with_scores=with_scores)
 
 
 @bp.route("/")
 @roles_required(*CLINICAL)
 def history(patient_id: int):
-    patient, form, period, valid, pain_history = _viewed_history(patient_id, "charts")
+    patient, form, shown, pain_history = _viewed_history(patient_id, "charts")
+    period = shown.period
     report = None
     if not pain_history.is_empty:
         axis_end = min(period.end, utcnow()) if period.end else None
@@ -81,21 +129,34 @@ def history(patient_id: int):
         history=pain_history,
         report=report,
         meaningful=MEANINGFUL_CHANGE_WORDS,
-        period_args=_period_args(form, valid),
-    ), (200 if valid else 422)
+        shown=shown,
+        monthly_from=MONTHLY_FROM,
+        period_args=shown.args,
+    ), (200 if shown.valid else 422)
+
+
+def _page_number() -> int:
+    """Return the table page asked for (from 1); anything else is the first page."""
+    typed = request.args.get("page", "")
+    return int(typed) if typed.isascii() and typed.isdigit() and 0 < len(typed) < 7 and int(typed) > 0 else 1
 
 
 @bp.route("/table")
 @roles_required(*CLINICAL)
 def table(patient_id: int):
-    patient, form, _, valid, pain_history = _viewed_history(patient_id, "table")
+    patient, form, shown, pain_history = _viewed_history(patient_id, "table", with_scores=False)
+    page = load_occasion_page(patient.id, shown.period, _page_number(), TABLE_PAGE_SIZE)
+    visits_on_page = {o.visit_id for o in page.occasions if o.visit_id is not None}
     return render_template(
         "pain/table.html",
         patient=patient,
         form=form,
         history=pain_history,
-        period_args=_period_args(form, valid),
-    ), (200 if valid else 422)
+        page=page,
+        page_effects=[e for e in pain_history.visit_effects if e.visit_id in visits_on_page],
+        shown=shown,
+        period_args=shown.args,
+    ), (200 if shown.valid else 422)
 
 
 @bp.route("/export.csv")
@@ -103,14 +164,18 @@ def table(patient_id: int):
 def export(patient_id: int):
     patient = get_patient(patient_id)
     form = HistoryPeriodForm(request.args)
-    period, valid = _period(form)
-    if not valid:
+    shown = _shown_period(form, patient.id)
+    if not shown.valid:
         flash("Fix the dates to export the pain history.", "error")
         period_args: dict[str, Any] = form.period_args()  # only the period: other arguments are dropped
         return redirect(url_for("pain.history", patient_id=patient.id, **period_args))
-    filename = export_filename(patient.chart_number, form.start.data, form.end.data)
-    csv_text = pain_scores_csv(load_score_records(patient.id, period))
-    _record(audit.EXPORT, patient, "pain_history", f"CSV, {_describe_period(form, valid)}")
+    # The file name says the period exported: the dates chosen, or the default's first date; none for all time.
+    filename = export_filename(patient.chart_number, form.start.data or shown.default_from, form.end.data)
+    csv_text = pain_scores_csv(load_score_records(patient.id, shown.period))
+    exported = (
+        f"{shown.default_from.isoformat()} to today" if shown.default_from else _describe_period(form, True)
+    )
+    _record(audit.EXPORT, patient, "pain_history", f"CSV, {exported}")
     db.session.commit()
     return Response(
         csv_text,
