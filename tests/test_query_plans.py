@@ -146,8 +146,12 @@ def test_who_has_looked_at_the_chart_reads_only_the_covering_index(app, client, 
     sql, params = the_statement(statements, "FROM audit_event", "GROUP BY audit_event.user_id")
     plan = query_plan(app, sql, params)
     assert_uses_index(plan, "audit_event", "ix_audit_event_chart_viewers")
-    # No row is read from the table, only the index.
-    assert "COVERING INDEX ix_audit_event_chart_viewers" in plan or "Index Only Scan" in plan, plan
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    # SQLite reads no row from the table, only the index. PostgreSQL does so only once VACUUM has marked the
+    # table's pages all-visible, which a fresh test table may not be yet: there, the index used is enough.
+    if dialect == "sqlite":
+        assert "COVERING INDEX ix_audit_event_chart_viewers" in plan, plan
 
 
 def test_a_patients_visits_in_time_order_have_an_index(app, make_patient, make_user, make_visit):
