@@ -510,25 +510,6 @@ def summarise_pairs(pairs: list[TreatmentPair]) -> tuple[list[VisitEffect], dict
     return sorted(effects, key=lambda e: e.treated_at), dict(drops)
 
 
-def visit_effects(records: list[ScoreRecord]) -> list[VisitEffect]:
-    """Pair before- and after-treatment scores by visit and region; one effect per visit."""
-    before: dict[int, dict[str, ScoreRecord]] = {}
-    pairs = []
-    for record in records:
-        if record.visit_id is not None and record.context == BEFORE_TREATMENT:
-            before.setdefault(record.visit_id, {})[record.region_code] = record
-    for record in records:
-        if record.visit_id is not None and record.context == AFTER_TREATMENT:
-            match = before.get(record.visit_id, {}).get(record.region_code)
-            if match is not None:
-                pairs.append(
-                    TreatmentPair(
-                        record.visit_id, record.region_code, match.recorded_at, match.score, record.score
-                    )
-                )
-    return summarise_pairs(pairs)[0]
-
-
 @dataclass(frozen=True)
 class OccasionPage:
     """One page of a period's occasions, newest first."""
