@@ -61,16 +61,22 @@ def test_failed_saves_back_off_then_stop_and_say_so(
     page.route("**/autosave", broken_proxy)
     status = page.locator("[data-autosave-status]")
 
+    def answered() -> bool:
+        """The page has handled the last failed answer (so its next retry is timed from now, not later)."""
+        return status.get_attribute("data-state") != "pending"
+
     page.get_by_label("Tongue").fill("Pale, teeth marks")
     page.clock.run_for(3000)
-    _wait_for(page, lambda: len(saves) == 1)
+    _wait_for(page, lambda: len(saves) == 1 and answered())
     expect(status).to_contain_text("Not saved")
+    # Each save leaves within the last clock step (up to a second before it ended) and the next retry is timed from
+    # when its answer came back, so each window is checked a second and a half early and closed half a second late.
     for retries, wait_ms in enumerate((10_000, 30_000, 90_000), start=1):
-        page.clock.run_for(wait_ms - 500)
+        page.clock.run_for(wait_ms - 1500)
         page.wait_for_timeout(200)
         assert len(saves) == retries, "retried too soon"
-        page.clock.run_for(1000)
-        _wait_for(page, lambda n=1 + retries: len(saves) == n)
+        page.clock.run_for(2000)
+        _wait_for(page, lambda n=1 + retries: len(saves) == n and answered())
     expect(status).to_contain_text(GAVE_UP)
     page.clock.run_for(5 * 60_000)
     page.wait_for_timeout(300)
