@@ -10,7 +10,7 @@ PYTEST_ARGS  ?=
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 export INTAKE_CONFIG ?= development
 
-.PHONY: run test test-postgres test-tools bench lint security browser-deps migrate seed clean
+.PHONY: run test test-postgres test-tools bench bench-deps lint security browser-deps migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,8 +64,24 @@ test-postgres: test-tools
 	mkdir -p test-results
 	$(PYTEST) -m "not db_independent"
 
+# The app at a clinic's size (benchmarks/run.py; README "Speed"): the generated clinic in bench/data/ (built once
+# per size and migration head), gunicorn with 2 workers on 127.0.0.1, wrk with 8 connections. Quick run:
+# make bench BENCH_PATIENTS=2000 BENCH_VISITS=30000; PostgreSQL too with BENCH_DATABASE_URL; BENCH_ARGS=--strict.
+BENCH_PATIENTS ?= 20000
+BENCH_VISITS   ?= 300000
+BENCH_ARGS     ?=
 bench: $(VENV)/.installed
-	$(BIN)/python -m benchmarks.run
+	@command -v wrk >/dev/null || echo "wrk is missing (make bench-deps): loading with the bounded Python client"
+	$(BIN)/python -m benchmarks.run --patients $(BENCH_PATIENTS) --visits $(BENCH_VISITS) $(BENCH_ARGS)
+
+# Debian's wrk for `make bench` (without it the bench loads pages with a bounded Python client).
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for make bench"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; \
+	fi
+	@command -v wrk >/dev/null || { echo "wrk is missing: make bench will use its Python client" >&2; exit 1; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check intake tests config.py wsgi.py
