@@ -447,6 +447,12 @@ def group_occasions(records: list[ScoreRecord]) -> list[Occasion]:
     return sorted(occasions.values(), key=lambda o: (o.recorded_at, o.context != AFTER_TREATMENT))
 
 
+def regions_in_order(codes) -> list[Region]:
+    """Return the regions of ``codes`` in the body map's order (a code no longer listed goes last, as itself)."""
+    ordered = sorted(codes, key=lambda c: (_REGION_ORDER.get(c, len(_REGION_ORDER)), c))
+    return [REGION_BY_CODE.get(code) or Region(code, code, "", "", None, None) for code in ordered]
+
+
 def region_histories(
     records: list[ScoreRecord],
     arrivals: dict[str, RegionArrivals],
@@ -465,8 +471,8 @@ def region_histories(
     codes = {code for code, a in arrivals.items() if a.first} | set(by_region) | set(drops)
     histories = []
     since: datetime | None = None
-    for code in sorted(codes, key=lambda c: _REGION_ORDER.get(c, len(_REGION_ORDER))):
-        region = REGION_BY_CODE.get(code) or Region(code, code, "", "", None, None)
+    for region in regions_in_order(codes):
+        code = region.code
         arrival = arrivals.get(code, RegionArrivals())
         change = None
         count = arrival.count

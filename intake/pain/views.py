@@ -25,6 +25,7 @@ from intake.pain.history import (
     load_occasion_page,
     load_pain_history,
     load_score_records,
+    regions_in_order,
 )
 from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report
@@ -147,12 +148,16 @@ def table(patient_id: int):
     patient, form, shown, pain_history = _viewed_history(patient_id, "table", with_scores=False)
     page = load_occasion_page(patient.id, shown.period, _page_number(), TABLE_PAGE_SIZE)
     visits_on_page = {o.visit_id for o in page.occasions if o.visit_id is not None}
+    # The period's regions, and any scored on this page only after treatment (no baseline, no pair).
+    codes = {item.region.code for item in pain_history.regions}
+    codes |= {code for occasion in page.occasions for code in occasion.scores}
     return render_template(
         "pain/table.html",
         patient=patient,
         form=form,
         history=pain_history,
         page=page,
+        columns=regions_in_order(codes),
         page_effects=[e for e in pain_history.visit_effects if e.visit_id in visits_on_page],
         shown=shown,
         period_args=shown.args,

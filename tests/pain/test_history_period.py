@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from intake.clinic_time import format_datetime
 from intake.database import utcnow
-from intake.pain.models import BEFORE_TREATMENT, CHECK_IN, INTAKE
+from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, INTAKE
 
 
 def _text(response) -> str:
@@ -133,3 +133,17 @@ def test_the_table_pages_fifty_occasions_newest_first_keeping_the_period(
         assert client.get(f"/patients/{patient.id}/pain/table?page={junk}").status_code == 200
     past_the_end = client.get(f"/patients/{patient.id}/pain/table?page=9").get_data(as_text=True)
     assert "No scores on page 9." in past_the_end
+
+
+def test_a_region_scored_only_after_treatment_still_has_its_column_in_the_table(
+    client, login, make_patient, make_user, make_visit, record_pain
+):
+    login()
+    practitioner = make_user(role="practitioner")
+    patient = make_patient()
+    visit = make_visit(patient, practitioner)
+    at = utcnow().replace(microsecond=0) - timedelta(days=3)
+    record_pain(patient, {"neck_back": 5}, context=BEFORE_TREATMENT, recorded_at=at, visit=visit)
+    record_pain(patient, {"jaw": 2}, context=AFTER_TREATMENT, recorded_at=at + timedelta(hours=1), visit=visit)
+    html = client.get(f"/patients/{patient.id}/pain/table").get_data(as_text=True)
+    assert '<th scope="col">Jaw</th>' in html and '<td data-label="Jaw">2</td>' in html
