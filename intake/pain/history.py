@@ -143,6 +143,8 @@ class PainHistory:
     baseline_since: datetime | None = None
     first_arrival_at: datetime | None = None
     latest_arrival_at: datetime | None = None
+    #: The first ODI ever, when the default period hides it: the ODI change compares with it.
+    odi_baseline: OdiRecord | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -183,6 +185,8 @@ class PainHistory:
 
     @property
     def odi_change(self) -> Change | None:
+        if self.odi_baseline is not None and self.odi:
+            return odi_change(self.odi_baseline.percent, self.odi[-1].percent)
         if len(self.odi) < 2:
             return None
         return odi_change(self.odi[0].percent, self.odi[-1].percent)
@@ -417,12 +421,16 @@ def load_pain_history(patient_id: int, period: Period = Period(), *, with_scores
         )
     regions, baseline_since = region_histories(records, arrivals, drops, use_first_ever=period.is_default)
     in_period_arrivals = [a for a in arrivals.values() if a.first]
+    odi, odi_baseline = _odi_in(patient_id, period)
+    if odi_baseline is not None:
+        baseline_since = min(baseline_since or odi_baseline.submitted_at, odi_baseline.submitted_at)
     return PainHistory(
         records=records,
         occasions=group_occasions(records),
         regions=regions,
         visit_effects=effects,
-        odi=load_odi_records(patient_id, period),
+        odi=odi,
+        odi_baseline=odi_baseline,
         occasion_count=counts.in_period,
         older_count=counts.older,
         arrival_count=counts.arrivals,
@@ -431,6 +439,19 @@ def load_pain_history(patient_id: int, period: Period = Period(), *, with_scores
         first_arrival_at=min((a.first[0] for a in in_period_arrivals if a.first), default=None),
         latest_arrival_at=max((a.latest[0] for a in in_period_arrivals if a.latest), default=None),
     )
+
+
+def _odi_in(patient_id: int, period: Period) -> tuple[list[OdiRecord], OdiRecord | None]:
+    """Return the ODI records in ``period`` and, for the default period, the first ever when it is older.
+
+    A patient has a handful of intakes, so the default period loads them all in its one query.
+    """
+    if not period.is_default or period.start is None:
+        return load_odi_records(patient_id, period), None
+    start = period.start
+    every = load_odi_records(patient_id, Period(end=period.end))
+    shown = [record for record in every if record.submitted_at >= start]
+    return shown, (every[0] if every and every[0].submitted_at < start else None)
 
 
 def group_occasions(records: list[ScoreRecord]) -> list[Occasion]:

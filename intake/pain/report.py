@@ -75,7 +75,7 @@ def build_history_report(
     odi_chart = None
     if history.odi:
         odi_points = [ChartPoint(o.submitted_at, o.percent, INTAKE) for o in history.odi]
-        baseline = history.odi[0].percent
+        baseline = (history.odi_baseline or history.odi[0]).percent  # the first ever, even before the period
         odi_chart = line_chart(
             odi_points,
             axis,

@@ -147,3 +147,19 @@ def test_a_region_scored_only_after_treatment_still_has_its_column_in_the_table(
     record_pain(patient, {"jaw": 2}, context=AFTER_TREATMENT, recorded_at=at + timedelta(hours=1), visit=visit)
     html = client.get(f"/patients/{patient.id}/pain/table").get_data(as_text=True)
     assert '<th scope="col">Jaw</th>' in html and '<td data-label="Jaw">2</td>' in html
+
+
+def test_the_default_period_compares_the_oswestry_index_with_the_first_intake_ever(
+    client, login, make_patient, make_intake, record_pain
+):
+    login()
+    patient = make_patient()
+    now = utcnow().replace(microsecond=0)
+    first = make_intake(patient, status="submitted", submitted_at=now - timedelta(days=600), odi_percent=46.0)
+    record_pain(patient, {"jaw": 6}, context=INTAKE, recorded_at=now - timedelta(days=600), intake=first)
+    make_intake(patient, status="submitted", submitted_at=now - timedelta(days=10), odi_percent=30.0)
+    record_pain(patient, {"jaw": 3}, recorded_at=now - timedelta(days=10))
+    default = _text(client.get(f"/patients/{patient.id}/pain/"))
+    assert "46% → 30% (−16 points). Meaningful improvement" in default
+    assert "Baselines compare with each region's first score ever: since" in default
+    assert "46% → 30% (−16 points)" in _text(client.get(f"/patients/{patient.id}/pain/?period=all"))
