@@ -144,7 +144,9 @@ def test_a_region_scored_only_after_treatment_still_has_its_column_in_the_table(
     visit = make_visit(patient, practitioner)
     at = utcnow().replace(microsecond=0) - timedelta(days=3)
     record_pain(patient, {"neck_back": 5}, context=BEFORE_TREATMENT, recorded_at=at, visit=visit)
-    record_pain(patient, {"jaw": 2}, context=AFTER_TREATMENT, recorded_at=at + timedelta(hours=1), visit=visit)
+    record_pain(
+        patient, {"jaw": 2}, context=AFTER_TREATMENT, recorded_at=at + timedelta(hours=1), visit=visit
+    )
     html = client.get(f"/patients/{patient.id}/pain/table").get_data(as_text=True)
     assert '<th scope="col">Jaw</th>' in html and '<td data-label="Jaw">2</td>' in html
 
