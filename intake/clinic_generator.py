@@ -724,13 +724,8 @@ def _audit_rows(events: list[tuple]) -> Iterator[dict]:
 def _advance_sequences() -> None:
     """Move PostgreSQL's id sequences past the ids written here, so the app's next rows number on."""
     for table in (Patient, Intake, PainScore, Visit, VisitPoint, Amendment, AuditEvent):
-        name = table.__tablename__
-        db.session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 (our own table names)
-                f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
-            )
-        )
+        last_id = db.session.scalar(select(func.coalesce(func.max(table.id), 1)))
+        db.session.execute(select(func.setval(func.pg_get_serial_sequence(table.__tablename__, "id"), last_id)))
 
 
 def row_counts() -> dict[str, int]:
