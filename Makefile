@@ -70,8 +70,7 @@ test-postgres: test-tools
 BENCH_PATIENTS ?= 20000
 BENCH_VISITS   ?= 300000
 BENCH_ARGS     ?=
-bench: $(VENV)/.installed
-	@command -v wrk >/dev/null || echo "wrk is missing (make bench-deps): loading with the bounded Python client"
+bench: $(VENV)/.installed bench-deps
 	$(BIN)/python -m benchmarks.run --patients $(BENCH_PATIENTS) --visits $(BENCH_VISITS) $(BENCH_ARGS)
 
 # Debian's wrk for `make bench` (without it the bench loads pages with a bounded Python client).

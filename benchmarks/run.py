@@ -7,7 +7,7 @@ Builds (or reuses) the generated clinic in SQLite and, with BENCH_DATABASE_URL, 
 signs in as the demo practitioner; loads each page from a separate process (benchmarks/load.py: wrk, or a
 bounded Python client) for --duration seconds with --connections connections, --rounds times; then saves a
 draft note in a bounded loop. Prints one table per database and writes bench/results.json. Exit code 0
-whatever the numbers, unless --strict and a target of issue 15 is missed.
+whatever the numbers, unless --strict and a speed target is missed.
 """
 
 import argparse
@@ -191,7 +191,7 @@ def summarise(targets, probes, rounds, saves, save_queries, broken) -> list[dict
 
 
 def print_table(database: str, rows: list[dict]) -> None:
-    print(f"\n{database}: p50 ÷ floor p50 against issue 15's targets (medians of rounds)")
+    print(f"\n{database}: p50 ÷ floor p50 against the speed targets (medians of rounds)")
     header = f"{'page':<26} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'× floor':>8}  {'target':<12} {'queries':>7} {'bytes':>9}"
     print(header)
     print("-" * len(header))

@@ -153,7 +153,7 @@ def test_wsgi_module_imports_in_a_fresh_interpreter(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-# --- Behind a proxy (issue 10, hole 11): forwarded addresses are trusted only from configured proxies ---------
+# --- Behind a proxy: forwarded addresses are trusted only from configured proxies ---------
 
 GUNICORN_PEER = "198.51.100.7"  # the address the app sees: the client's own, or the proxy's
 

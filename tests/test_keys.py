@@ -20,7 +20,7 @@ from intake.extensions import db
 from intake.instance_keys import looks_random
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, _reset_postgres, sign_in
 
-PUBLISHED_KEY = "development-only-secret-key"  # the default config.py shipped with until issue 10
+PUBLISHED_KEY = "development-only-secret-key"  # the signing key config.py once shipped with
 POSTGRES_URL = "postgresql+psycopg://u:p@127.0.0.1:1/intake"
 
 

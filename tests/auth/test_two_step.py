@@ -217,7 +217,7 @@ def test_deactivating_an_account_drops_its_half_finished_sign_in(
     assert b'id="password"' in response.data  # back to the password step
 
 
-# --- The secret at rest (issue 10, hole 10) ------------------------------------------------------
+# --- The 2-step secret at rest ------------------------------------------------------------------------
 
 
 def _stored_user_row(app, user_id) -> dict:
