@@ -7,8 +7,8 @@ before the key existed were chained with plain SHA-256; those rows stay verifiab
 switches to HMAC at one point that the first signed checkpoint records ("hmac_from"), never back.
 
 The hashes are filled in just before the flush, inside the write transaction, after taking the chain
-lock: SQLite already serialises writers (every transaction starts with BEGIN IMMEDIATE); on PostgreSQL a
-transaction-level advisory lock does, so two workers never chain to the same previous row. Checkpoints
+lock: on SQLite the write lock (``intake.database.begin_writing``: a page that only looked began without
+it) serialises writers; on PostgreSQL a transaction-level advisory lock does, so two workers never chain to the same previous row. Checkpoints
 (``intake.audit.checkpoints``) are written after the commit, every AUDIT_CHECKPOINT_EVERY events and at
 the switch to HMAC, never once per event.
 """
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from intake.audit import checkpoints
 from intake.audit.models import GENESIS_HASH, AuditEvent, compute_hash, legacy_hash
+from intake.database import begin_writing
 from intake.extensions import db
 from intake.instance_keys import instance_key
 
@@ -84,6 +85,7 @@ def _chain_new_events(session, flush_context, instances):
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     key = audit_key(app)
     connection = session.connection()
+    begin_writing(connection)  # the previous row is read under the lock the insert holds
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     switches = False

@@ -4,7 +4,7 @@ Two test clients in two threads pass the password step, then send the same recov
 the same app code) together. On PostgreSQL both requests are held, by a listener on the
 database connection, just before they write the code as spent, so each has already read it as
 unused: only a conditional UPDATE that checks its row count lets exactly one of them in. On
-SQLite every transaction starts with BEGIN IMMEDIATE, so the two requests queue instead; the
+SQLite a request that writes begins with BEGIN IMMEDIATE, so the two requests queue instead; the
 test then shows the same outcome without the hold.
 """
 
