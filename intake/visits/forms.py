@@ -92,9 +92,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _find_point(text: str | None):
-    """The point ``text`` names, or None; text longer than any name is not looked up."""
-    text = text or ""
-    return find_point(text) if len(text.strip()) <= LONGEST_POINT_TEXT else None
+    """The point ``text`` names, or None; a blank row, or text longer than any name, is not looked up."""
+    text = (text or "").strip()
+    return find_point(text) if text and len(text) <= LONGEST_POINT_TEXT else None
 
 
 def _point_code(text: str | None) -> str | None:

@@ -7,6 +7,7 @@ is read once, on first use. Practitioners write codes many ways ("UB23", "bl-23"
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -53,6 +54,8 @@ MERIDIAN_ALIASES = {
 MIDLINE_MERIDIANS = frozenset({"GV", "CV"})
 MIDLINE_EXTRA_POINTS = frozenset({"EX-HN1", "EX-HN3", "EX-B8"})
 
+#: What practitioners put between the parts of a code or a name ("BL-23", "Shen shu", "EX.HN3", "Zu San'li").
+_SEPARATORS = re.compile(r"[\s\-_.·']")
 _CHANNEL_CODE = re.compile(r"^([A-Z]+?)0*(\d+)$")
 _EXTRA_CODE = re.compile(r"^EX(HN|B|UE|LE|CA)0*(\d+)$")
 
@@ -80,6 +83,10 @@ class Point:
 class Vocabulary:
     points: tuple[Point, ...]
     by_code: dict[str, Point]
+    #: Squashed pinyin ("SHENSHU") → the one point of that name; names two points share are left out.
+    by_name: dict[str, Point]
+    #: Each point's squashed pinyin, by code, for searching.
+    squashed_names: dict[str, str]
 
 
 @cache
@@ -99,7 +106,16 @@ def vocabulary() -> Vocabulary:
             )
             for row in csv.DictReader(handle)
         )
-    return Vocabulary(points=points, by_code={point.code: point for point in points})
+    squashed_names = {point.code: _squash(point.pinyin) for point in points}
+    named: dict[str, list[Point]] = {}
+    for point in points:
+        named.setdefault(squashed_names[point.code], []).append(point)
+    return Vocabulary(
+        points=points,
+        by_code={point.code: point for point in points},
+        by_name={name: same[0] for name, same in named.items() if len(same) == 1},
+        squashed_names=squashed_names,
+    )
 
 
 def all_points() -> tuple[Point, ...]:
@@ -108,12 +124,20 @@ def all_points() -> tuple[Point, ...]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\-_.·']", "", text or "").upper()
+    """Upper-case ``text`` without separators or tone marks ("Shèn shū" → "SHENSHU")."""
+    text = _SEPARATORS.sub("", text or "")
+    if not text.isascii():
+        # Tone marks and the umlaut of ü are combining marks once decomposed; the table writes ü as u.
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return text.upper()
 
 
 def normalize_code(text: str) -> str | None:
     """Return the WHO code a practitioner meant ("UB 23" → "BL23"), or None if it is not code-shaped."""
-    squashed = _squash(text)
+    return _code_of(_squash(text))
+
+
+def _code_of(squashed: str) -> str | None:
     extra = _EXTRA_CODE.match(squashed)
     if extra:
         return f"EX-{extra.group(1)}{int(extra.group(2))}"
@@ -125,12 +149,13 @@ def normalize_code(text: str) -> str | None:
 
 def find_point(text: str) -> Point | None:
     """Return the point for a code, alias code or exact pinyin name, or None."""
-    code = normalize_code(text)
-    by_code = vocabulary().by_code
+    squashed = _squash(text)
+    if not squashed:
+        return None
+    code = _code_of(squashed)
     if code:
-        return by_code.get(code)
-    matches = [p for p in all_points() if _squash(p.pinyin) == _squash(text)]
-    return matches[0] if len(matches) == 1 else None
+        return vocabulary().by_code.get(code)
+    return vocabulary().by_name.get(squashed)
 
 
 def point_label(code: str) -> str:
@@ -148,17 +173,19 @@ def search_points(query: str, limit: int = 20) -> list[Point]:
     code = normalize_code(query)
     channel = MERIDIAN_ALIASES.get(squashed) or (EXTRA if squashed == EXTRA else None)
     words = query.lower().split()
+    names = vocabulary().squashed_names
     ranked: list[tuple[int, int, Point]] = []
     for position, point in enumerate(all_points()):
-        rank = _rank(point, squashed, code, channel, words, query)
+        rank = _rank(point, names[point.code], squashed, code, channel, words, query)
         if rank is not None:
             ranked.append((rank, position, point))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [point for _, _, point in ranked[:limit]]
 
 
-def _rank(point: Point, squashed: str, code: str | None, channel: str | None, words, query) -> int | None:
-    pinyin = _squash(point.pinyin)
+def _rank(
+    point: Point, pinyin: str, squashed: str, code: str | None, channel: str | None, words, query
+) -> int | None:
     if code == point.code:
         return 0
     if code and point.code.startswith(code) and point.code[len(code) :].isdigit():

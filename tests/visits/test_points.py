@@ -77,3 +77,33 @@ def test_search_finds_by_code_alias_pinyin_english_and_hanzi():
 def test_normalize_code_leaves_words_alone():
     assert normalize_code("Shenshu") is None
     assert normalize_code("lv 3") == "LR3"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Shènshū", "BL23"),
+        ("SHÈN SHŪ", "BL23"),
+        ("zú sān lǐ", "ST36"),
+        ("Tài-chōng", "LR3"),
+        ("  shenshu ", "BL23"),
+    ],
+)
+def test_pinyin_with_tone_marks_case_and_spaces_resolves(typed, code):
+    assert find_point(typed).code == code
+    assert search_points(typed)[0].code == code
+
+
+@pytest.mark.parametrize("typed", ["   ", "-", "·"])
+def test_blank_or_separator_only_text_is_no_point(typed):
+    assert find_point(typed) is None
+
+
+def test_a_pinyin_name_two_points_share_names_neither():
+    assert {p.code for p in all_points() if p.pinyin == "Zhongdu"} == {"GB32", "LR6"}
+    assert find_point("Zhongdu") is None and find_point("zhong du") is None
+    assert find_point("GB32").pinyin == find_point("LR6").pinyin == "Zhongdu"
+
+
+def test_superscript_digits_are_not_taken_for_a_code():
+    assert find_point("BL²3") is None
