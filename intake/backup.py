@@ -6,14 +6,17 @@ a consistent copy even while tablets write — never a file copy of a live WAL d
 file, a manifest, and ``SHA256SUMS`` (``sha256sum -c`` reads it). The key files and checkpoints are copied
 before the database, so every checkpoint in the backup describes events the copied database holds.
 
-``restore`` checks every checksum first, refuses to replace a database that holds data (or keys and
-checkpoints in use) without ``--force``, restores the database and the files, then runs ``audit-verify``.
+``restore`` checks every checksum first, refuses a backup whose schema revision these migrations do not know
+(made by a newer version), refuses to replace a database that holds data (or keys and checkpoints in use)
+without ``--force``, restores the database and the files, migrates a backup of an older schema up to this
+version's, then runs ``audit-verify``.
 It holds the clinic's keys: keep it as safe as the database itself, somewhere else (README).
 """
 
 import glob
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -24,8 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -327,6 +332,8 @@ def read_backup(folder: Path) -> Backup:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except ValueError:
         raise click.ClickException(f"{MANIFEST} in {folder} cannot be read.") from None
+    if not isinstance(manifest, dict):
+        raise click.ClickException(f"{MANIFEST} in {folder} cannot be read.")
     if manifest.get("format") != BACKUP_FORMAT:
         raise click.ClickException(f"{folder} is a backup of another format ({manifest.get('format')!r}).")
     needed = [manifest.get("database_file"), *(f"{KEY_FOLDER}/{n}" for n in manifest.get("key_files", []))]
@@ -338,6 +345,57 @@ def read_backup(folder: Path) -> Backup:
             f"The backup is incomplete: {', '.join(missing)} not listed in {CHECKSUMS}."
         )
     return Backup(folder, manifest)
+
+
+def migration_scripts(app: Flask) -> ScriptDirectory:
+    """Return this version's migrations (the folder the factory gave Flask-Migrate)."""
+    return ScriptDirectory(app.extensions["migrate"].directory)
+
+
+def code_head(app: Flask) -> str:
+    """Return the schema revision this version of the code expects (the migrations' head)."""
+    return " + ".join(migration_scripts(app).get_heads())
+
+
+def check_schema_revision(app: Flask, backup: Backup) -> str:
+    """Return the backup's schema revision; refuse one these migrations do not know (a newer version's)."""
+    revision = backup.manifest.get("schema_revision")
+    head = code_head(app)
+    if not isinstance(revision, str) or not revision:
+        raise click.ClickException(
+            f"{backup.folder} records no schema revision: it was not made from a database built by the "
+            "migrations, and cannot be restored safely."
+        )
+    if revision not in {script.revision for script in migration_scripts(app).walk_revisions()}:
+        raise click.ClickException(
+            f"{backup.folder} was made by a newer version of Intake (schema revision {revision}; this version "
+            f"knows revisions up to {head}). Restore it with the version that made it, or a newer one."
+        )
+    return revision
+
+
+def migrate_up(app: Flask, revision: str) -> str | None:
+    """Migrate the restored database from ``revision`` up to the code's head; return a message if it moved."""
+    head = code_head(app)
+    if revision == head:
+        return None
+    # Alembic's env.py calls logging.config.fileConfig, which disables every logger that exists by then.
+    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
+    disabled_before = {each: each.disabled for each in loggers}
+    try:
+        upgrade()
+    except Exception as exc:  # a migration's own error, shown with what to do next
+        raise click.ClickException(
+            f"Restored the backup at schema revision {revision}, but migrating it up to {head} failed: "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}. Fix the cause, "
+            "then run `flask --app wsgi db upgrade` and `flask --app wsgi audit-verify`."
+        ) from None
+    finally:
+        for each, disabled in disabled_before.items():
+            each.disabled = disabled
+        db.session.remove()
+        db.engine.dispose()
+    return f"Migrated the restored database from schema revision {revision} up to {head}."
 
 
 def restore_sqlite(source: Path, target: Path, busy_timeout_ms: int) -> None:
@@ -395,6 +453,7 @@ def restore_backup(app: Flask, backup: Backup, *, force: bool) -> list[str]:
         raise click.ClickException(
             f"This is a backup of a {backup.manifest.get('database')} database; the app uses {kind}."
         )
+    revision = check_schema_revision(app, backup)
     if kind == "sqlite":
         target = sqlite_path(engine)
         if not target.parent.is_dir():
@@ -469,6 +528,10 @@ def restore_backup(app: Flask, backup: Backup, *, force: bool) -> list[str]:
                 "the app keeps using the setting."
             )
     app.extensions.pop("audit_key", None)  # cached by intake.audit.chain; read again from the config
+    # Last, with the backup's keys and checkpoints in place: a failed migration leaves a whole restore behind.
+    migrated = migrate_up(app, revision)
+    if migrated:
+        messages.append(migrated)
     return messages
 
 

@@ -5,6 +5,9 @@ configuration's fixed keys), so the key files travel through the backup as in pr
 (TEST_DATABASE_URL) the backup is a pg_dump archive restored into a second database named after it.
 """
 
+import hashlib
+import json
+import logging
 import shutil
 import sqlite3
 import stat
@@ -14,12 +17,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import KEY_FILES
 from intake import create_app
 from intake.audit.models import AuditEvent
+from intake.backup import schema_revision
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.models import PainScore
@@ -431,3 +437,119 @@ def test_backup_refuses_an_in_memory_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup")])
     _no_traceback(result)
     assert "in memory" in result.output
+
+
+def test_backup_refuses_a_folder_whose_parent_does_not_exist(source_app, tmp_path):
+    folder = tmp_path / "not-mounted" / "nightly"
+    result = source_app.test_cli_runner().invoke(args=["backup", str(folder)])
+    _no_traceback(result)
+    assert f"The folder {folder.parent} does not exist: create it first." in result.output
+    assert not folder.parent.exists()
+
+
+def _rewrite_manifest(folder: Path, **changes) -> None:
+    """Change the manifest and its line in SHA256SUMS, as a backup made by another version would read."""
+    path = folder / "manifest.json"
+    manifest = {**json.loads(path.read_text()), **changes}
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    sums = folder / "SHA256SUMS"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    lines = [
+        f"{digest}  manifest.json" if line.endswith("  manifest.json") else line
+        for line in sums.read_text().splitlines()
+    ]
+    sums.write_text("\n".join(lines) + "\n")
+
+
+def _head(app) -> str:
+    return ScriptDirectory(app.extensions["migrate"].directory).get_current_head()
+
+
+@pytest.mark.parametrize(
+    ("revision", "message"),
+    [
+        ("0099_clinic_of_the_future", "was made by a newer version of Intake (schema revision 0099_clinic_of_the_future"),
+        ("head", "was made by a newer version of Intake (schema revision head"),
+        (None, "records no schema revision"),
+    ],
+)  # fmt: skip
+def test_restore_refuses_a_backup_whose_schema_this_version_does_not_know(
+    fresh_app, backup_folder, revision, message
+):
+    _rewrite_manifest(backup_folder, schema_revision=revision)
+    keys_before = {p.name: p.read_bytes() for p in Path(fresh_app.instance_path).iterdir() if p.is_file()}
+    result = fresh_app.test_cli_runner().invoke(args=["restore", str(backup_folder)])
+    _no_traceback(result)
+    assert message in result.output
+    if revision:
+        assert f"knows revisions up to {_head(fresh_app)}" in result.output
+    assert _nothing_restored(fresh_app)
+    keys_after = {p.name: p.read_bytes() for p in Path(fresh_app.instance_path).iterdir() if p.is_file()}
+    assert keys_after == keys_before
+
+
+def _register_one(app) -> int:
+    email = _make_staff(app, "current@clinic.example")
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return _register(client, 1)
+
+
+#: A schema of an earlier version of Intake, before the patient list's indexes and surname search column.
+OLDER_REVISION = "0009_audit_hardening"
+
+
+def _migrate_to(app, revision: str) -> None:
+    # Alembic's env.py calls logging.config.fileConfig, which disables every logger that exists by then.
+    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
+    disabled_before = {each: each.disabled for each in loggers}
+    with app.app_context():
+        upgrade(revision=revision)
+        db.engine.dispose()
+    for each, disabled in disabled_before.items():
+        each.disabled = disabled
+
+
+@pytest.mark.parametrize("over", ["an empty database", "a database at this version's schema"])
+def test_restoring_a_backup_of_an_older_schema_migrates_it_up_to_this_version(
+    fresh_app, source_app, tmp_path, over
+):
+    instance = tmp_path / "older-instance"
+    if TEST_DATABASE_URL:
+        url = make_url(TEST_DATABASE_URL)
+        url = url.set(database=f"{url.database}_older").render_as_string(hide_password=False)
+        _empty_postgres(url)
+    else:
+        instance.mkdir()
+        url = f"sqlite:///{instance / 'intake.sqlite3'}"
+    older = _clinic_app(instance, url)
+    _migrate_to(older, OLDER_REVISION)
+    email = _make_staff(older)  # staff accounts are the same at that revision
+    folder = tmp_path / "older-backup"
+    made = older.test_cli_runner().invoke(args=["backup", str(folder)])
+    assert made.exit_code == 0, made.output
+    assert json.loads((folder / "manifest.json").read_text())["schema_revision"] == OLDER_REVISION
+    with older.app_context():
+        db.engine.dispose()
+
+    target = fresh_app
+    arguments = ["restore", str(folder)]
+    if over != "an empty database":
+        target = source_app  # the clinic's own install, replaced knowingly
+        _register_one(target)
+        arguments.insert(1, "--force")
+    restored = target.test_cli_runner().invoke(args=arguments)
+    assert restored.exit_code == 0, restored.output
+    head = _head(target)
+    assert (
+        f"Migrated the restored database from schema revision {OLDER_REVISION} up to {head}."
+        in restored.output
+    )
+    assert "Audit trail intact" in restored.output
+    with target.app_context():
+        assert schema_revision(db.engine) == head
+    assert _patient_ids(target) == set()  # the backup's clinic had none
+    client = target.test_client()
+    assert sign_in(client, email).status_code == 302
+    patient_id = _register(client, 1)  # the pages work on the migrated schema
+    assert client.get(f"/patients/{patient_id}").status_code == 200
