@@ -24,6 +24,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave the trigram name search's objects (made by DDL, not held by the metadata) out of autogenerate."""
+    from intake.patients.models import is_name_search_object
+
+    return not is_name_search_object(name, type_)
+
+
 def get_engine():
     return current_app.extensions['migrate'].db.engine
 
@@ -96,6 +103,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -165,3 +165,80 @@ def test_a_patients_visits_in_time_order_have_an_index(app, make_patient, make_u
     sql, params = the_statement(statements, "FROM visit")
     plan = query_plan(app, sql, params)
     assert_uses_index(plan, "visit", "ix_visit_patient_time")
+
+
+def assert_no_patient_scan(plan: str) -> None:
+    """Fail when the plan reads the patient table (or one of its indexes) from end to end."""
+    assert "Seq Scan on patient" not in plan, plan  # PostgreSQL
+    # SQLite: "SCAN patient" or "SCAN patient USING INDEX …" walks every patient; the FTS5 table's own
+    # "SCAN patient_name_search VIRTUAL TABLE INDEX 0:M…" is its trigram lookup (M: MATCH), not a walk.
+    assert not re.search(r"^\s*(\|--|`--)?\s*SCAN patient( |$)", plan, re.MULTILINE), plan
+
+
+def assert_found_by_trigrams(app, plan: str, *columns: str) -> None:
+    """Check the plan finds patients through the trigram index of each of ``columns`` and walks no table."""
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        for column in columns:
+            assert f"Bitmap Index Scan on ix_patient_{column}_trigram" in plan, plan
+    else:
+        assert re.search(r"SCAN patient_name_search VIRTUAL TABLE INDEX \d+:M", plan), plan
+        assert "SEARCH patient USING INTEGER PRIMARY KEY" in plan, plan
+    assert_no_patient_scan(plan)
+
+
+def search_statements(app, client, query, **params):
+    """Return the page's SELECT and its capped count's SELECT for a search of the patient list."""
+    with captured_statements(app) as statements:
+        response = client.get("/patients/", query_string={"q": query, **params})
+    assert response.status_code == 200
+    page = the_statement(statements, "FROM patient", "ORDER BY patient.last_name")
+    count = the_statement(statements, "count(*)", "FROM patient")
+    return response.get_data(as_text=True), page, count
+
+
+# The trigram plans are asked for without sequential scans, plain index scans (which could walk the list-order
+# index) or sorts: at a clinic's size the planner picks the trigram index by itself.
+TRIGRAMS_ONLY = ("enable_seqscan", "enable_indexscan")
+
+
+def test_a_name_contains_search_is_answered_by_the_trigram_index(app, client, login, make_patient):
+    login("front_desk")
+    make_patient(first_name="Margaret", last_name="Okafor")
+    make_patient(first_name="Tyler", last_name="Bergstrom")
+    html, page, count = search_statements(app, client, "kafo")
+    assert "Okafor" in html and "Bergstrom" not in html
+    for sql, params in (page, count):
+        plan = query_plan(app, sql, params, price_out=TRIGRAMS_ONLY)
+        assert_found_by_trigrams(app, plan, "chart_number", "first_name", "last_name", "preferred_name")
+
+
+def test_several_words_and_a_short_one_are_answered_by_the_trigram_index(app, client, login, make_patient):
+    login("front_desk")
+    make_patient(first_name="Isla", last_name="Patel")
+    make_patient(first_name="Ava", last_name="Patel")
+    html, page, count = search_statements(app, client, "is pat", archived="1")
+    assert "Isla" in html and "Ava" not in html
+    for sql, params in (page, count):
+        assert_found_by_trigrams(app, query_plan(app, sql, params, price_out=TRIGRAMS_ONLY), "last_name")
+
+
+def test_a_part_of_a_chart_number_is_answered_by_the_trigram_index(app, client, login, make_patient):
+    login("front_desk")
+    patient = make_patient(last_name="Okafor")
+    html, page, _ = search_statements(app, client, patient.chart_number[:5])
+    assert "Okafor" in html
+    assert_found_by_trigrams(app, query_plan(app, page[0], page[1], price_out=TRIGRAMS_ONLY), "chart_number")
+
+
+def test_words_too_short_for_trigrams_use_the_surname_index(app, client, login, make_patient):
+    login("front_desk")
+    make_patient(first_name="Wei", last_name="Li")
+    make_patient(first_name="Lisa", last_name="Okafor")
+    html, page, count = search_statements(app, client, "li")
+    assert "Wei" in html and "Lisa" not in html
+    for sql, params in (page, count):
+        plan = query_plan(app, sql, params)
+        assert "ix_patient_last_name_key" in plan, plan
+        assert_no_patient_scan(plan)

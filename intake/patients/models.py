@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import DDL, Boolean, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.database import UTCDateTime, utcnow
@@ -92,3 +92,69 @@ class Counter(Model):
 def _start_chart_numbers(table, connection, **kw):
     # Migrations insert the same row; the first chart number handed out is C-001001.
     connection.execute(table.insert().values(name="chart_number", value=1000))
+
+
+#: The columns "contains" search looks in, each indexed by trigrams (migration 0011).
+NAME_SEARCH_COLUMNS = ("chart_number", "first_name", "last_name", "preferred_name")
+#: SQLite's FTS5 trigram table over NAME_SEARCH_COLUMNS, with the patient table as its content (rowid = id).
+NAME_SEARCH_TABLE = "patient_name_search"
+#: PostgreSQL's GIN trigram index on lower() of each searched column.
+TRIGRAM_INDEXES = {column: f"ix_patient_{column}_trigram" for column in NAME_SEARCH_COLUMNS}
+
+# The migration creates the same table and triggers; these cover databases built with create_all.
+SQLITE_NAME_SEARCH = (
+    "CREATE VIRTUAL TABLE patient_name_search USING fts5(chart_number, first_name, last_name, preferred_name, "
+    "content='patient', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER patient_name_search_insert AFTER INSERT ON patient BEGIN "
+    "INSERT INTO patient_name_search (rowid, chart_number, first_name, last_name, preferred_name) "
+    "VALUES (new.id, new.chart_number, new.first_name, new.last_name, new.preferred_name); END",
+    "CREATE TRIGGER patient_name_search_delete AFTER DELETE ON patient BEGIN "
+    "INSERT INTO patient_name_search (patient_name_search, rowid, chart_number, first_name, last_name, "
+    "preferred_name) VALUES ('delete', old.id, old.chart_number, old.first_name, old.last_name, old.preferred_name);"
+    " END",
+    "CREATE TRIGGER patient_name_search_update AFTER UPDATE OF chart_number, first_name, last_name, preferred_name "
+    "ON patient BEGIN "
+    "INSERT INTO patient_name_search (patient_name_search, rowid, chart_number, first_name, last_name, "
+    "preferred_name) VALUES ('delete', old.id, old.chart_number, old.first_name, old.last_name, old.preferred_name);"
+    " INSERT INTO patient_name_search (rowid, chart_number, first_name, last_name, preferred_name) "
+    "VALUES (new.id, new.chart_number, new.first_name, new.last_name, new.preferred_name); END",
+)
+
+
+def is_name_search_object(name: str | None, type_: str) -> bool:
+    """Tell whether a schema object is the trigram search's (made by DDL the models' metadata does not hold)."""
+    if type_ == "table":
+        return bool(name) and (name == NAME_SEARCH_TABLE or str(name).startswith(NAME_SEARCH_TABLE + "_"))
+    return type_ == "index" and name in TRIGRAM_INDEXES.values()
+
+
+def trigram_operator_class(connection) -> str:
+    """Return pg_trgm's gin_trgm_ops named with the schema the extension lives in (maybe outside the path)."""
+    schema = connection.exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    ).scalar_one()
+    return f'"{schema}".gin_trgm_ops'
+
+
+def create_trigram_extension(connection) -> None:
+    """Create pg_trgm (a trusted extension) unless the database has it, in the public schema when there is one."""
+    # In public, so that a schema dropped and rebuilt (a scratch or test schema) never takes it with it.
+    has_public = connection.exec_driver_sql("SELECT 1 FROM pg_namespace WHERE nspname = 'public'").first()
+    connection.exec_driver_sql(
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm" + (" WITH SCHEMA public" if has_public else "")
+    )
+
+
+@event.listens_for(Patient.__table__, "after_create")
+def _create_name_search(table, connection, **kw):
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_NAME_SEARCH:
+            connection.execute(DDL(statement))
+    elif connection.dialect.name == "postgresql":
+        create_trigram_extension(connection)
+        operator_class = trigram_operator_class(connection)
+        for column, index in TRIGRAM_INDEXES.items():
+            connection.execute(
+                DDL(f"CREATE INDEX {index} ON patient USING gin (lower({column}) {operator_class})")
+            )

@@ -1,20 +1,22 @@
 """Finding patients by name, phone, date of birth or chart number.
 
-What can use an index does: a date of birth (ix_patient_date_of_birth), all-digit input as the start of a phone
-number (ix_patient_phone_digits) or as a chart number (unique). Other text is matched anywhere in the chart
-number and the three names ("contains"): that is still a scan of the patient table, so a surname-prefix term
-(``surname_starts_with``, on the indexed ``last_name_key``) would not make it faster while it is OR-ed with the
-scan; it becomes useful once "contains" has an index of its own (FTS5 trigram / pg_trgm).
+Every kind of search is answered by an index: a date of birth (ix_patient_date_of_birth), all-digit input as the
+start of a phone number (ix_patient_phone_digits) or as a chart number (unique). Other text is matched anywhere
+in the chart number and, word by word, anywhere in the three names ("contains"), through a trigram index
+(migration 0011): SQLite's FTS5 trigram table ``patient_name_search``, PostgreSQL's pg_trgm GIN indexes on lower()
+of each column. A trigram index cannot look up fewer than three characters: a word of one or two only sifts what
+the longer words found ("is patel"), and when every word is that short the surname must start with one of them
+(``surname_starts_with``, on the indexed ``last_name_key``).
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, tuple_
+from sqlalchemy import and_, column, func, literal_column, or_, table, tuple_
 
 from intake.extensions import db
-from intake.patients.models import Patient
+from intake.patients.models import NAME_SEARCH_TABLE, Patient
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PHONE_PATTERN = re.compile(r"^[\d\s()+.\-]+$")
@@ -24,6 +26,12 @@ CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
 COUNT_CAP = 10_000
 #: The list's order; ix_patient_list_order holds it after is_archived, so a page is read from the index.
 LIST_ORDER = (Patient.last_name, Patient.first_name, Patient.id)
+#: The shortest text a trigram index can look up.
+TRIGRAM = 3
+#: The names each word of a search is looked for in.
+NAME_COLUMNS = (Patient.first_name, Patient.last_name, Patient.preferred_name)
+
+_name_search = table(NAME_SEARCH_TABLE, column("rowid"))
 
 
 def search_key(text: str) -> str:
@@ -36,7 +44,38 @@ def _escape_like(text: str) -> str:
 
 
 def _contains(column, text: str):
+    """Match ``column`` containing ``text``, whatever the case (PostgreSQL: by its trigram index on lower())."""
     return func.lower(column).like(f"%{_escape_like(text.lower())}%", escape="\\")
+
+
+def _phrase(text: str) -> str:
+    """Quote ``text`` as one FTS5 phrase: with the trigram tokenizer, it matches as a substring."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _found_in_name_search(columns, texts: list[str]):
+    """Match patients whose ``columns`` contain every one of ``texts`` (each in any of them), by the FTS5 table."""
+    names = " ".join(each.key for each in columns)
+    expression = " AND ".join(f"{{{names}}} : {_phrase(text)}" for text in texts)
+    found = db.select(_name_search.c.rowid).where(literal_column(NAME_SEARCH_TABLE).match(expression))
+    return Patient.id.in_(found)
+
+
+def _chart_number_contains(text: str):
+    if _dialect() == "sqlite":
+        return _found_in_name_search([Patient.chart_number], [text])
+    return _contains(Patient.chart_number, text)
+
+
+def _names_contain(words: list[str]):
+    """Match patients with each word somewhere in their first, last or preferred name."""
+    if _dialect() == "sqlite":
+        return _found_in_name_search(NAME_COLUMNS, words)
+    return and_(*(or_(*(_contains(name, word) for name in NAME_COLUMNS)) for word in words))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def _prefix_range(column, prefix: str):
@@ -46,7 +85,7 @@ def _prefix_range(column, prefix: str):
 
 def _starts_with(column, prefix: str):
     """Match ``column`` starting with ``prefix`` in a way its index (text_pattern_ops on PostgreSQL) can serve."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _dialect() == "postgresql":
         # A locale's collation does not sort by code point, so PostgreSQL ranges over text_pattern_ops instead.
         return column.like(f"{_escape_like(prefix)}%", escape="\\")
     # SQLite's LIKE ignores case and so skips a BINARY index; the code-point range is the same test there.
@@ -83,20 +122,18 @@ def patient_search_filter(query: str):
         if chart_number is not None:
             conditions.append(Patient.chart_number == chart_number)
         return or_(*conditions) if conditions else Patient.id.is_(None)
-    conditions = [_contains(Patient.chart_number, query)]
     words = [w for w in re.split(r"[\s,]+", query) if w]
-    name_match = and_(
-        *(
-            or_(
-                _contains(Patient.first_name, word),
-                _contains(Patient.last_name, word),
-                _contains(Patient.preferred_name, word),
-            )
-            for word in words
-        )
-    )
-    conditions.append(name_match)
-    return or_(*conditions)
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    short_words = [w for w in words if len(w) < TRIGRAM]
+    if not words:  # separators alone
+        return Patient.id.is_(None)
+    sifted_by_short_words = [or_(*(_contains(name, word) for name in NAME_COLUMNS)) for word in short_words]
+    if not long_words:
+        # Nothing a trigram index can look up: the surname starts with one of the words (by its index), and
+        # every word is in a name ("wu li" finds Li Wu).
+        return and_(or_(*(surname_starts_with(w) for w in short_words)), *sifted_by_short_words)
+    # The long words find the few candidates by index; a short word ("is patel") only sifts those.
+    return or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
 
 
 @dataclass(frozen=True)
