@@ -119,5 +119,6 @@ def count_activity(response):
     """After each request: move the idle clock for a successful request a person made (not 4xx/5xx)."""
     activity_at = g.get("activity_at")
     if activity_at and response.status_code < 400 and "_user_id" in session:
-        session[LAST_SEEN] = max(session.get(LAST_SEEN, 0), activity_at)
+        if activity_at > session.get(LAST_SEEN, 0):  # whole seconds: within one, the cookie stays as it is
+            session[LAST_SEEN] = activity_at
     return response

@@ -286,53 +286,54 @@ class RegionArrivals:
 
 
 def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArrivals]:
-    """Return each region's first and latest arrival score in ``period`` and its first ever (one query)."""
-    in_flag = (
-        case((PainScore.recorded_at >= period.start, 1), else_=0) if period.start is not None else literal(1)
+    """Return each region's first and latest arrival score in ``period`` and its first ever (one query).
+
+    Aggregates find each region's moments (first ever, first and latest in the period), then the
+    index on (patient, time) fetches the few scores at those moments; ties go to the first recorded.
+    """
+    arrival = (PainScore.patient_id == patient_id) & PainScore.context.in_(ARRIVAL_CONTEXTS)
+    shown_at = (
+        case((PainScore.recorded_at >= period.start, PainScore.recorded_at))
+        if period.start is not None
+        else PainScore.recorded_at
     )
-    ranked = (
+    moments = (
         db.select(
-            PainScore.region_code,
-            PainScore.score,
-            PainScore.recorded_at,
-            in_flag.label("in_period"),
-            func.row_number()
-            .over(partition_by=PainScore.region_code, order_by=(PainScore.recorded_at, PainScore.id))
-            .label("ever"),
-            func.row_number()
-            .over(
-                partition_by=(PainScore.region_code, in_flag), order_by=(PainScore.recorded_at, PainScore.id)
-            )
-            .label("first"),
-            func.row_number()
-            .over(
-                partition_by=(PainScore.region_code, in_flag),
-                order_by=(PainScore.recorded_at.desc(), PainScore.id.desc()),
-            )
-            .label("latest"),
-            func.count().over(partition_by=(PainScore.region_code, in_flag)).label("n"),
+            PainScore.region_code.label("region_code"),
+            func.min(PainScore.recorded_at).label("first_ever_at"),
+            func.min(shown_at).label("first_at"),
+            func.max(shown_at).label("latest_at"),
+            func.count(shown_at).label("n"),
         )
-        .where(
-            PainScore.patient_id == patient_id,
-            PainScore.context.in_(ARRIVAL_CONTEXTS),
-            *in_period(PainScore.recorded_at, Period(end=period.end)),
-        )
+        .where(arrival, *in_period(PainScore.recorded_at, Period(end=period.end)))
+        .group_by(PainScore.region_code)
         .subquery()
     )
-    statement = db.select(ranked).where(
-        or_(ranked.c.ever == 1, (ranked.c.in_period == 1) & or_(ranked.c.first == 1, ranked.c.latest == 1))
+    statement = (
+        db.select(moments, PainScore.recorded_at, PainScore.score)
+        .join(
+            PainScore,
+            arrival
+            & (PainScore.region_code == moments.c.region_code)
+            & or_(
+                PainScore.recorded_at == moments.c.first_ever_at,
+                PainScore.recorded_at == moments.c.first_at,
+                PainScore.recorded_at == moments.c.latest_at,
+            ),
+        )
+        .order_by(PainScore.recorded_at, PainScore.id)
     )
     regions: dict[str, RegionArrivals] = defaultdict(RegionArrivals)
     for row in db.session.execute(statement):
         region = regions[row.region_code]
-        if row.ever == 1:
-            region.first_ever = (row.recorded_at, row.score)
-        if row.in_period == 1:
-            region.count = row.n
-            if row.first == 1:
-                region.first = (row.recorded_at, row.score)
-            if row.latest == 1:
-                region.latest = (row.recorded_at, row.score)
+        region.count = row.n
+        moment = (row.recorded_at, row.score)
+        if row.recorded_at == row.first_ever_at and region.first_ever is None:
+            region.first_ever = moment
+        if row.recorded_at == row.first_at and region.first is None:
+            region.first = moment
+        if row.recorded_at == row.latest_at:
+            region.latest = moment  # the last of them in recording order
     return dict(regions)
 
 
