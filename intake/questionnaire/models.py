@@ -1,9 +1,9 @@
 """Intake questionnaires: one per patient visit-to-be, filled through a link or on a clinic tablet."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.database import UTCDateTime, utcnow
@@ -42,6 +42,8 @@ class Intake(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: What the reviewer noted, when anything (optional).
+    review_comment: Mapped[str | None] = mapped_column(Text)
 
     # Informed consent, kept word for word as the patient agreed to it.
     consent_version: Mapped[str | None] = mapped_column(String(40))
@@ -97,3 +99,44 @@ class IntakeAccess(Model):
 
     intake: Mapped[Intake] = relationship("Intake")
     created_by: Mapped["User | None"] = relationship("User")
+
+
+
+REFERRED = "referred"
+CLEARED = "cleared"
+NOT_APPLICABLE = "not_applicable"
+DECISION_KINDS = (REFERRED, CLEARED, NOT_APPLICABLE)
+
+
+class RedFlagDecision(Model):
+    """A practitioner's decision on one red flag of one intake: referred (to whom, when), cleared, or not applicable.
+
+    Decisions are only added: a later decision on the same flag of the same intake supersedes the earlier one,
+    which stays on record. A new intake raising the same flag needs a decision of its own.
+    """
+
+    __tablename__ = "red_flag_decision"
+    __table_args__ = (
+        CheckConstraint("kind IN (" + ", ".join(f"'{kind}'" for kind in DECISION_KINDS) + ")", name="kind_known"),
+        CheckConstraint(
+            f"kind <> '{REFERRED}' OR (referred_to IS NOT NULL AND referred_on IS NOT NULL)", name="referral_complete"
+        ),
+        Index("ix_red_flag_decision_intake_flag", "intake_id", "flag_code", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("patient_intake.id"))
+    #: The alert code of the flag (intake.questionnaire.alerts), e.g. "red_flag_saddle_numbness".
+    flag_code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # referred, cleared, not_applicable
+    #: Why: required to clear or to set aside; for a referral, what was said or arranged (may be empty).
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    referred_to: Mapped[str | None] = mapped_column(String(160))
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: The practitioner's name and designation as they stood when deciding.
+    decided_by_name: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    intake: Mapped[Intake] = relationship("Intake")
+    decided_by: Mapped["User"] = relationship("User")
