@@ -48,3 +48,14 @@ def format_date(day: date | None) -> str:
     if day is None:
         return ""
     return day.isoformat()
+
+
+def to_the_moment(typed: datetime, now: datetime) -> datetime:
+    """Return a time typed to the minute as ``now`` when it is ``now``'s minute, else as typed.
+
+    Forms show minutes, but a check-in or visit entered "now" happened after whatever was
+    recorded earlier in the same minute (an intake just submitted), and must sort after it.
+    """
+    if typed.replace(second=0, microsecond=0) == now.replace(second=0, microsecond=0):
+        return now
+    return typed

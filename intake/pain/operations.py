@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from intake.audit import models as audit
 from intake.audit.operations import record_event
+from intake.clinic_time import to_the_moment
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.models import CHECK_IN, CONTEXTS, PainScore
@@ -107,6 +108,7 @@ def check_in(patient, scores: dict[str, int], *, recorded_at: datetime, by) -> l
     problems = check_in_problems(scores)
     if problems:
         raise Refused(problems)
+    recorded_at = to_the_moment(recorded_at, utcnow())  # "now" sorts after what came earlier this minute
     rows = record_check_in(patient.id, scores, recorded_at=recorded_at, recorded_by_id=by.id)
     record_event(
         audit.CREATE, patient=patient, record_type="pain_check_in", detail=f"{len(scores)} regions scored"

@@ -78,6 +78,15 @@ def effective_note(visit: Visit) -> dict:
     return read_note(visit)
 
 
+def visit_moment(visit: Visit, note: dict) -> datetime:
+    """Return when the visit happened: the note's minute, keeping the stored seconds while the minute is unchanged."""
+    typed = datetime.fromisoformat(note["visit_at"])
+    stored = visit.visit_at
+    if stored is not None and stored.replace(second=0, microsecond=0) == typed:
+        return stored
+    return typed
+
+
 def write_note(visit: Visit, note: dict, *, by_user_id: int) -> None:
     """Make the draft visit hold exactly ``note`` (the caller has checked the rules and commits)."""
     before = read_note(visit)
@@ -85,7 +94,7 @@ def write_note(visit: Visit, note: dict, *, by_user_id: int) -> None:
     with db.session.no_autoflush:
         for name in COLUMN_FIELDS:
             setattr(visit, name, note[name])
-        visit.visit_at = datetime.fromisoformat(note["visit_at"])
+        visit.visit_at = visit_moment(visit, note)
         visit.updated_by_id = by_user_id
         visit.updated_at = utcnow()
         if note["points"] != before["points"]:
@@ -124,7 +133,7 @@ def write_amended_pain(visit: Visit, before: dict, note: dict, *, by_user_id: in
             visit.patient_id,
             context,
             note[key],
-            recorded_at=datetime.fromisoformat(note["visit_at"]),
+            recorded_at=visit_moment(visit, note),
             recorded_by_id=by_user_id,
         )
     return replaced

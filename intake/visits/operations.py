@@ -82,8 +82,9 @@ def start_visit(patient, practitioner) -> Visit:
     """Open a draft note for ``patient`` seen by ``practitioner`` now."""
     if patient.is_archived:
         raise PatientArchived(patient)
-    # The note records the visit to the minute, as the form shows it.
-    visit_at = utcnow().replace(second=0, microsecond=0)
+    # The form shows the minute; the stored moment keeps the rest, so a visit started just after an
+    # intake was submitted sorts after it (and the intake's scores stay the baseline).
+    visit_at = utcnow()
     visit = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=visit_at)
     db.session.add(visit)
     db.session.flush()
