@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, column, func, literal_column, or_, table, tuple_
+from sqlalchemy import and_, any_, column, func, literal_column, or_, table, tuple_
 
 from intake.extensions import db
 from intake.patients.models import NAME_SEARCH_TABLE, Patient
@@ -133,7 +133,21 @@ def patient_search_filter(query: str):
         # every word is in a name ("wu li" finds Li Wu).
         return and_(or_(*(surname_starts_with(w) for w in short_words)), *sifted_by_short_words)
     # The long words find the few candidates by index; a short word ("is patel") only sifts those.
-    return or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
+    matching = or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
+    if _dialect() == "postgresql":
+        return _among_ids_found_first(matching)
+    return matching
+
+
+def _among_ids_found_first(condition):
+    """Match patients among the ids ``condition`` finds on its own, before any ordering (PostgreSQL).
+
+    Asked for the list's first page of a search, PostgreSQL's planner would rather walk a name index in list order,
+    filtering every patient, than sort the few hundred its trigram indexes find (it expects the matches spread
+    over the alphabet, but a name's matches sit together). An array of ids found first hides that choice.
+    """
+    found = db.select(Patient.id).where(condition).correlate(None).scalar_subquery()
+    return Patient.id == any_(func.array(found))
 
 
 @dataclass(frozen=True)
