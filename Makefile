@@ -10,7 +10,7 @@ PYTEST_ARGS  ?=
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 export INTAKE_CONFIG ?= development
 
-.PHONY: run test test-postgres test-tools bench bench-deps lint security browser-deps migrate seed clean
+.PHONY: run test test-postgres test-reliability test-tools bench bench-deps lint security browser-deps migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,13 @@ test-postgres: test-tools
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a postgresql+psycopg:// URL (see README)" >&2; exit 1; }
 	mkdir -p test-results
 	$(PYTEST) -m "not db_independent"
+
+# Real processes on 127.0.0.1 (tests/reliability, README "Reliability"): tablets writing at once through gunicorn
+# with 4 workers, the server killed with SIGKILL mid-write and restarted, two servers on one database, two tablets
+# racing one draft. SQLite always; PostgreSQL too with TEST_DATABASE_URL (in a database named after it,
+# …_reliability). Full size: RELIABILITY_WRITES=200 (16 tablets × 200 writes).
+test-reliability: $(VENV)/.installed-dev
+	$(BIN)/pytest -n 0 -p no:cacheprovider -s $(PYTEST_ARGS) tests/reliability
 
 # The app at a clinic's size (benchmarks/run.py; README "Speed"): the generated clinic in bench/data/ (built once
 # per size and migration head), gunicorn with 2 workers on 127.0.0.1, wrk with 8 connections. Quick run:

@@ -74,6 +74,8 @@ class Clinic:
     instance: Path
     database_url: str
     patient_ids: list[int] = field(default_factory=list)
+    #: Settings the servers and commands get besides the clinic's own (e.g. AUDIT_CHECKPOINT_EVERY).
+    settings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path, database_url: str | None = None) -> "Clinic":
@@ -97,6 +99,7 @@ class Clinic:
             INTAKE_INSTANCE_PATH=str(self.instance),
             DATABASE_URL=self.database_url,
             PYTHONPATH=str(ROOT),
+            **self.settings,
         )
         return environment
 
