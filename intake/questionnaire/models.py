@@ -44,6 +44,8 @@ class Intake(Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: What the reviewer noted, when anything (optional).
     review_comment: Mapped[str | None] = mapped_column(Text)
+    #: How many red flags the intake raised when submitted (so lists of undecided red flags are found in SQL).
+    red_flag_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
 
     # Informed consent, kept word for word as the patient agreed to it.
     consent_version: Mapped[str | None] = mapped_column(String(40))

@@ -18,6 +18,7 @@ from intake.patients.models import Patient
 from intake.patients.operations import apply_demographics
 from intake.questionnaire import grants, identity
 from intake.questionnaire import steps as q
+from intake.questionnaire.alerts import red_flag_alerts
 from intake.questionnaire.models import IN_PROGRESS, LINK, REVOKED, SUBMITTED, Intake, IntakeAccess
 from intake.refused import Refused
 
@@ -146,6 +147,7 @@ def submit_intake(intake: Intake) -> None:
     intake.status = SUBMITTED
     intake.submitted_at = now
     intake.updated_at = now
+    intake.red_flag_count = len(red_flag_alerts(intake, patient))
     grants.revoke_grants(intake)
 
 
