@@ -42,7 +42,7 @@ class Patient(Model):
     gender: Mapped[str] = mapped_column(String(60), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     phone_digits: Mapped[str] = mapped_column(String(20), default="", index=True)
-    email: Mapped[str] = mapped_column(String(254), default="")
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
     address_line: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
     province: Mapped[str] = mapped_column(String(2), default="AB")
@@ -56,6 +56,8 @@ class Patient(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: The chart this one was merged into (a duplicate of the same person, archived by the merge).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
 
     @property
     def display_name(self) -> str:
