@@ -1,7 +1,8 @@
 """The bench's data set: a generated clinic (``seed-demo --patients N --visits M``), built once and reused.
 
-A data set is keyed by a checksum of the generator's arguments and the migration head, so changing the size,
-the seed, the end date or the schema builds a new one. SQLite data sets live in ``bench/data/sqlite-<key>/``
+A data set is keyed by a checksum of the generator's arguments and its code, so changing the size, the seed,
+the end date or the generator builds a new one; a data set reused after a new migration is migrated up first,
+as a clinic's own database would be. SQLite data sets live in ``bench/data/sqlite-<key>/``
 (git-ignored) with an instance folder of their own (keys, audit checkpoints); a PostgreSQL data set lives in
 the database ``BENCH_DATABASE_URL`` names, with its instance folder in ``bench/data/postgres-<key>/``. The
 development database and instance/ are never touched.
@@ -68,16 +69,21 @@ class Dataset:
         return env
 
 
-def migration_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(ROOT / "migrations")).get_current_head() or ""
+def generator_checksum() -> str:
+    """Checksum of the generator's code: data sets built by another version are built again."""
+    return hashlib.sha256((ROOT / "intake" / "clinic_generator.py").read_bytes()).hexdigest()
 
 
 def dataset_key(size: Size, database: str) -> str:
-    """Checksum of the generator's arguments, the database kind and the migration head (12 hex digits)."""
-    payload = json.dumps(dict(asdict(size), database=database, head=migration_head()), sort_keys=True)
+    """Checksum of the generator's arguments, its code and the database kind (12 hex digits)."""
+    payload = json.dumps(dict(asdict(size), database=database, generator=generator_checksum()), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def _migrated(dataset: Dataset) -> Dataset:
+    """Bring a reused data set to this version's schema (a no-op when it is there already)."""
+    _flask(dataset, "db", "upgrade")
+    return dataset
 
 
 def sqlite_dataset(size: Size, data: Path = DATA, *, fresh: bool = False) -> Dataset:
@@ -92,7 +98,7 @@ def sqlite_dataset(size: Size, data: Path = DATA, *, fresh: bool = False) -> Dat
         print(
             f"Reusing the SQLite data set {folder.relative_to(data.parent.parent) if data == DATA else folder}"
         )
-        return Dataset(**json.loads(manifest.read_text()))
+        return _migrated(Dataset(**json.loads(manifest.read_text())))
     for old in data.glob("sqlite-*"):
         print(f"Removing the older data set {old.name}")
         shutil.rmtree(old)
@@ -121,7 +127,7 @@ def postgres_dataset(size: Size, url: str, data: Path = DATA, *, fresh: bool = F
         dataset = Dataset(**json.loads(manifest.read_text()))
         if state == ("ready", key):
             print(f"Reusing the PostgreSQL data set {make_url(url).database}")
-            return dataset
+            return _migrated(dataset)
     _empty_postgres(url)
     if folder.exists():
         shutil.rmtree(folder)

@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,7 +77,7 @@ def sqlite_path(engine: Engine) -> Path:
 
 
 def pg_tool(name: str) -> str:
-    """Return the path of PostgreSQL's ``name`` (pg_dump, pg_restore), on PATH or under /usr/lib/postgresql."""
+    """Return the path of PostgreSQL's ``name`` (pg_dump, pg_restore, psql), on PATH or under /usr/lib/postgresql."""
     found = shutil.which(name)
     if found:
         return found
@@ -414,26 +415,46 @@ def restore_sqlite(source: Path, target: Path, busy_timeout_ms: int) -> None:
         raise click.ClickException(f"The restored database {target} fails SQLite's integrity check: {result}")
 
 
+#: What the restore runs first, in the same transaction: the schema as it is goes, whatever version made it
+#: (``pg_restore --clean`` drops only what the backup holds, and a newer table's references stop it).
+EMPTY_SCHEMA = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+
+
 def restore_postgres(source: Path, url: URL) -> None:
     """Restore the ``pg_dump -Fc`` archive into the database at ``url``, all or nothing (one transaction)."""
     conninfo, environment = pg_connection(url)
-    completed = subprocess.run(  # noqa: S603  (fixed program, no shell)
-        [
-            pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={conninfo}",
-            str(source),
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="intake-restore-") as work:
+        preamble, script = Path(work) / "empty-schema.sql", Path(work) / "backup.sql"
+        write_private(preamble, EMPTY_SCHEMA.encode())
+        write_private(script, b"")
+        converted = subprocess.run(  # noqa: S603  (fixed program, no shell)
+            [pg_tool("pg_restore"), "--exit-on-error", f"--file={script}", str(source)],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        if converted.returncode != 0:
+            raise click.ClickException(
+                f"pg_restore could not read the backup (nothing was changed): {converted.stderr.strip()}"
+            )
+        completed = subprocess.run(  # noqa: S603  (fixed program, no shell)
+            [
+                pg_tool("psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={conninfo}",
+                f"--file={preamble}",
+                f"--file={script}",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
     if completed.returncode != 0:
         raise click.ClickException(
-            f"pg_restore failed for {shown_url(url)} (nothing was changed): {completed.stderr.strip()}"
+            f"Restoring into {shown_url(url)} failed (nothing was changed): {completed.stderr.strip()}"
         )
 
 
@@ -461,6 +482,7 @@ def restore_backup(app: Flask, backup: Backup, *, force: bool) -> list[str]:
     else:
         check_reachable(engine)
         pg_tool("pg_restore")
+        pg_tool("psql")
     held = rows_held(engine)
     if held and not force:
         shown = ", ".join(f"{count} {table}" for table, count in sorted(held.items()))

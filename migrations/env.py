@@ -116,8 +116,32 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with _foreign_keys_checked_after(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+class _foreign_keys_checked_after:
+    """On SQLite, let a migration rebuild a table other rows point at, then check every reference.
+
+    A batch migration copies a table and drops the original; with foreign keys enforced, dropping a
+    table that rows still reference fails. SQLite only changes this setting outside a transaction.
+    """
+
+    def __init__(self, connection):
+        self.dbapi = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+
+    def __enter__(self):
+        if self.dbapi is not None:
+            self.dbapi.execute("PRAGMA foreign_keys = OFF")
+
+    def __exit__(self, *exc_info):
+        if self.dbapi is None:
+            return
+        broken = self.dbapi.execute("PRAGMA foreign_key_check").fetchall()
+        self.dbapi.execute("PRAGMA foreign_keys = ON")
+        if broken and exc_info[0] is None:
+            raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

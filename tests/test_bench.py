@@ -129,3 +129,32 @@ def test_data_sets_are_keyed_by_the_generator_arguments_and_refuse_nonsense():
         Size(-1, 10).check()
     with pytest.raises(BenchError, match="end date"):
         Size(1, 1, end_date="tomorrow").check()
+
+
+@pytest.mark.db_independent
+def test_a_reused_data_set_is_migrated_to_this_version_s_schema(tmp_path, capsys):
+    """A data set outlives a new migration: reusing it brings it up to the head, as a clinic's database is."""
+    import sqlite3
+    from contextlib import closing
+
+    from alembic.script import ScriptDirectory
+
+    from benchmarks.dataset import ROOT, _flask, sqlite_dataset
+
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    tiny = Size(12, 40, seed=3, end_date="2026-06-01")
+    built = sqlite_dataset(tiny, data=tmp_path)
+    database = built.url.removeprefix("sqlite:///")
+    _flask(
+        built, "db", "downgrade", ScriptDirectory(str(ROOT / "migrations")).get_revision(head).down_revision
+    )  # as if it was built before the newest migration
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] != head
+    capsys.readouterr()
+
+    reused = sqlite_dataset(tiny, data=tmp_path)
+    assert "Reusing the SQLite data set" in capsys.readouterr().out
+    assert reused.url == built.url and reused.long_history_patient_id == built.long_history_patient_id
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
+        assert connection.execute("SELECT count(*) FROM patient").fetchone()[0] >= 12
