@@ -119,11 +119,9 @@ def test_seeded_demo_charts_and_pain_history_show_a_real_history(runner, app, cl
     assert client.get(f"/patients/{maggie}/pain/table").status_code == 200
     assert client.get(f"/patients/{maggie}/visits").status_code == 200
 
-    dashboard = client.get("/").get_data(as_text=True)
-    overdue = dashboard[
-        dashboard.index("Unsigned notes older than a day") : dashboard.index("Today's visits")
-    ]
-    assert "Bergstrom, Tyler" in overdue
+    today = client.get("/").get_data(as_text=True)
+    unsigned = today[today.index("Your unsigned notes") : today.index("Patients seen today")]
+    assert "Bergstrom, Tyler" in unsigned and ">Overdue<" in unsigned
 
 
 def test_seeded_demo_has_the_alerts_the_clinic_watches_for(runner, app, client):

@@ -17,7 +17,7 @@ from intake.auth.forms import (
     TwoStepSetupForm,
 )
 from intake.auth.models import User
-from intake.auth.roles import PRACTITIONER, STAFF
+from intake.auth.roles import STAFF
 from intake.auth.sessions import end_session, seconds_left, start_session
 from intake.extensions import db, login_manager
 from intake.forms import ConfirmForm
@@ -48,8 +48,8 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
 
 
 def _landing_page() -> str:
-    """Return where a signed-in member of staff starts: a practitioner's day, everyone else's patient list."""
-    return url_for("home.index" if current_user.role == PRACTITIONER else "patients.index")
+    """Return where a signed-in member of staff starts: Today, whatever the role."""
+    return url_for("home.index")
 
 
 def _after_sign_in(next_url: str | None):

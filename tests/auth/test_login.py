@@ -12,11 +12,11 @@ def test_login_page_has_labelled_fields_and_sign_in_button(client):
     assert ">Sign in</button>" in html
 
 
-def test_staff_signs_in_and_reaches_patient_list(client, make_user):
+def test_staff_signs_in_and_reaches_today(client, make_user):
     user = make_user(role="front_desk", email="Jordan.Lee@Clinic.Example", full_name="Jordan Lee")
     response = sign_in(client, "  jordan.lee@CLINIC.example ")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/patients/")
+    assert response.headers["Location"] == "/"
     assert f"{user.full_name} <small>(Front desk)</small>" in client.get("/patients/").get_data(as_text=True)
 
 
@@ -77,7 +77,7 @@ def test_unsafe_next_is_ignored(client, make_user, next_url):
         "/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"  # a practitioner's dashboard
+    assert response.headers["Location"] == "/"  # Today
 
 
 def test_anonymous_visitor_is_sent_to_login_with_next(client):

@@ -1,0 +1,436 @@
+"""Today: the lists of the clinic's day, each counted up to a cap, shown ten at a time and paged by key.
+
+Every list is a query with a time to order by and a record id to break ties; the page reads each list in
+one query, and all the counts in one more, so Today costs the same at any size of clinic.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import joinedload
+
+from intake.auth.roles import CLINICAL, STAFF
+from intake.clinic_time import clinic_zone, utcnow
+from intake.extensions import db
+from intake.patients.models import Patient
+from intake.questionnaire.alerts import red_flag_alerts
+from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, SUBMITTED, Intake, IntakeAccess
+from intake.visits.models import Visit
+from intake.visits.operations import DRAFT_OVERDUE_AFTER
+
+#: Rows of each list on Today itself; the rest are on the list's own page.
+SHOWN_ON_TODAY = 10
+#: Rows per page of a list's own page.
+PAGE_SIZE = 50
+#: Counts stop here ("More than 10,000"), so a count never walks a whole table.
+COUNT_CAP = 10_000
+#: A link that ran out this recently, unanswered, is still worth sending again.
+EXPIRED_LINKS_KEPT_FOR = timedelta(days=14)
+#: What front desk reads instead of a red flag's wording.
+FOR_A_PRACTITIONER = "Needs a practitioner"
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page of a list starts: after the row with this time and id."""
+
+    moment: datetime
+    row_id: int
+
+    _SHAPE = re.compile(r"^(\d{8}T\d{6}\.\d{6})~(\d{1,18})$")
+
+    def encode(self) -> str:
+        return f"{self.moment.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%f')}~{self.row_id}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> "PageKey | None":
+        """Read a key from a URL; anything else (junk, a date that does not exist) is the first page."""
+        match = cls._SHAPE.match(raw or "")
+        if match is None:
+            return None
+        try:
+            moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        return cls(moment, int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a list: the patient, the time the list is ordered by, and the record it is about."""
+
+    patient: Patient
+    moment: datetime
+    key: PageKey
+    record: Any
+    #: What the row says beyond the patient and the time (red flags named for clinical roles, what was seen).
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The rows of a list (not ordered, not limited), the time they are ordered by and the id breaking ties."""
+
+    statement: Select
+    moment: SQLColumnExpression[datetime | None]
+    row_id: SQLColumnExpression[int]
+    #: Rows are one record each (else a tuple of the record and more columns).
+    one_record_a_row: bool = True
+
+
+@dataclass(frozen=True)
+class DayList:
+    """One list of Today: what it holds, who sees it, and the query behind it."""
+
+    slug: str
+    title: str
+    empty: str
+    roles: tuple[str, ...]
+    #: The list's query, for the signed-in user's id.
+    query: Callable[[int], ListQuery]
+    newest_first: bool
+    #: Turn one result row into an entry, for the viewer's role.
+    entry: Callable[[Any, str], Entry]
+
+
+@dataclass
+class ListPage:
+    """What a page shows of one list: its rows, its count (capped), and where the next page starts."""
+
+    day_list: DayList
+    entries: list[Entry]
+    count: int
+    count_cap: int = COUNT_CAP
+    next_key: PageKey | None = None
+    starts_after: PageKey | None = None
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.count_cap
+
+    @property
+    def has_more(self) -> bool:
+        return self.count_is_capped or self.count > len(self.entries)
+
+
+def _day_bounds() -> tuple[datetime, datetime]:
+    zone = clinic_zone()
+    start = datetime.combine(utcnow().astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+# --- Intakes ---------------------------------------------------------------------------------
+
+
+def _submitted_intakes() -> Select:
+    return (
+        select(Intake)
+        .join(Intake.patient)
+        .where(Intake.status == SUBMITTED, Patient.is_archived.is_(False))
+        .options(joinedload(Intake.patient))
+    )
+
+
+def _undecided_red_flags(user_id: int) -> ListQuery:
+    statement = _submitted_intakes().where(undecided_red_flag_filter())
+    return ListQuery(statement, Intake.submitted_at, Intake.id)
+
+
+def _not_reviewed(user_id: int) -> ListQuery:
+    statement = _submitted_intakes().where(Intake.reviewed_at.is_(None))
+    return ListQuery(statement, Intake.submitted_at, Intake.id)
+
+
+def undecided_red_flag_filter() -> ColumnElement[bool]:
+    """Return the condition on a submitted intake that it raised a red flag nobody has dealt with yet."""
+    return and_(Intake.red_flag_count > 0, Intake.reviewed_at.is_(None))
+
+
+def red_flags_named(intake: Intake) -> tuple[str, ...]:
+    """Name an intake's red flags as a practitioner reads them ("saddle numbness")."""
+    names = []
+    for alert in red_flag_alerts(intake, intake.patient):
+        what = alert.message.removeprefix("Red flag: ").partition(" — ")[0]
+        names.append(what)
+    return tuple(names)
+
+
+def _red_flag_entry(intake: Intake, role: str) -> Entry:
+    assert intake.submitted_at is not None  # noqa: S101  (the list holds submitted intakes only)
+    notes = red_flags_named(intake) if role in CLINICAL else (FOR_A_PRACTITIONER,)
+    return Entry(intake.patient, intake.submitted_at, PageKey(intake.submitted_at, intake.id), intake, notes)
+
+
+def _intake_entry(intake: Intake, role: str) -> Entry:
+    assert intake.submitted_at is not None  # noqa: S101
+    return Entry(intake.patient, intake.submitted_at, PageKey(intake.submitted_at, intake.id), intake)
+
+
+# --- Links and tablets ---------------------------------------------------------------------
+
+
+def _open_grants(kind: str) -> Select:
+    statement = (
+        select(IntakeAccess)
+        .join(IntakeAccess.intake)
+        .join(Intake.patient)
+        .where(
+            IntakeAccess.kind == kind,
+            IntakeAccess.revoked_at.is_(None),
+            Intake.status == IN_PROGRESS,
+            Patient.is_archived.is_(False),
+        )
+        .options(joinedload(IntakeAccess.intake).joinedload(Intake.patient))
+    )
+    if kind == LINK:
+        return statement.where(IntakeAccess.expires_at > utcnow() - EXPIRED_LINKS_KEPT_FOR)
+    return statement.where(IntakeAccess.expires_at > utcnow())
+
+
+def _open_links(user_id: int) -> ListQuery:
+    return ListQuery(_open_grants(LINK), IntakeAccess.expires_at, IntakeAccess.id)
+
+
+def _open_tablets(user_id: int) -> ListQuery:
+    return ListQuery(_open_grants(KIOSK), IntakeAccess.created_at, IntakeAccess.id)
+
+
+def _link_entry(grant: IntakeAccess, role: str) -> Entry:
+    notes = ("Expired",) if grant.expires_at <= utcnow() else ()
+    return Entry(grant.intake.patient, grant.expires_at, PageKey(grant.expires_at, grant.id), grant, notes)
+
+
+def _tablet_entry(grant: IntakeAccess, role: str) -> Entry:
+    return Entry(grant.intake.patient, grant.created_at, PageKey(grant.created_at, grant.id), grant)
+
+
+# --- Visit notes ---------------------------------------------------------------------------
+
+
+def _own_drafts(user_id: int) -> ListQuery:
+    statement = (
+        select(Visit)
+        .where(Visit.practitioner_id == user_id, Visit.signed_at.is_(None))
+        .options(joinedload(Visit.patient))
+    )
+    return ListQuery(statement, Visit.created_at, Visit.id)
+
+
+#: Said of a draft left longer than visits' overdue limit.
+OVERDUE = "Overdue"
+
+
+def _draft_entry(visit: Visit, role: str) -> Entry:
+    notes = (OVERDUE,) if visit.created_at < utcnow() - DRAFT_OVERDUE_AFTER else ()
+    return Entry(visit.patient, visit.created_at, PageKey(visit.created_at, visit.id), visit, notes)
+
+
+# --- Patients seen today -------------------------------------------------------------------
+
+SEEN_FOR_A_VISIT = "Visit"
+SEEN_FOR_AN_INTAKE = "Intake"
+
+
+def _seen_today_moments():
+    """Every moment a patient was seen today: a visit note dated today, an intake submitted today.
+
+    Each further kind of record (a return-visit check-in) joins as one more select of the union.
+    """
+    start, end = _day_bounds()
+    # Through the practitioners, so the visit lookup walks ix_visit_practitioner_time for each of them.
+    practitioner_ids = select(Visit.practitioner_id).distinct().scalar_subquery()
+    visits = select(
+        Visit.patient_id.label("patient_id"),
+        Visit.visit_at.label("moment"),
+        literal(SEEN_FOR_A_VISIT).label("seen_for"),
+    ).where(Visit.practitioner_id.in_(practitioner_ids), Visit.visit_at >= start, Visit.visit_at < end)
+    intakes = select(
+        Intake.patient_id.label("patient_id"),
+        Intake.submitted_at.label("moment"),
+        literal(SEEN_FOR_AN_INTAKE).label("seen_for"),
+    ).where(Intake.status == SUBMITTED, Intake.submitted_at >= start, Intake.submitted_at < end)
+    return union_all(visits, intakes).subquery("seen_today")
+
+
+def _seen_today(user_id: int) -> ListQuery:
+    moments = _seen_today_moments()
+    seen = (
+        select(
+            moments.c.patient_id,
+            func.min(moments.c.moment).label("first_seen"),
+            func.sum(case((moments.c.seen_for == SEEN_FOR_A_VISIT, 1), else_=0)).label("visits"),
+            func.sum(case((moments.c.seen_for == SEEN_FOR_AN_INTAKE, 1), else_=0)).label("intakes"),
+        )
+        .group_by(moments.c.patient_id)
+        .subquery("seen_by_patient")
+    )
+    statement = select(Patient, seen.c.first_seen, seen.c.visits, seen.c.intakes).join(
+        seen, seen.c.patient_id == Patient.id
+    )
+    return ListQuery(statement, seen.c.first_seen, Patient.id, one_record_a_row=False)
+
+
+def _seen_entry(row: Any, role: str) -> Entry:
+    patient, first_seen, visits, intakes = row
+    notes = tuple(
+        label for label, number in ((SEEN_FOR_A_VISIT, visits), (SEEN_FOR_AN_INTAKE, intakes)) if number
+    )
+    return Entry(patient, first_seen, PageKey(first_seen, patient.id), patient, notes)
+
+
+# --- The lists, in page order ----------------------------------------------------------------
+
+RED_FLAGS = DayList(
+    "red-flags",
+    "Needs attention: red flags to decide",
+    "No red flags waiting for a decision.",
+    STAFF,
+    _undecided_red_flags,
+    newest_first=True,
+    entry=_red_flag_entry,
+)
+NOT_REVIEWED = DayList(
+    "not-reviewed",
+    "Intakes to review",
+    "Every submitted intake has been reviewed.",
+    STAFF,
+    _not_reviewed,
+    newest_first=True,
+    entry=_intake_entry,
+)
+OPEN_LINKS = DayList(
+    "links",
+    "Intake links sent, not completed",
+    "No intake links are waiting for a patient.",
+    STAFF,
+    _open_links,
+    newest_first=False,
+    entry=_link_entry,
+)
+OPEN_TABLETS = DayList(
+    "tablets",
+    "Clinic tablets with an intake open",
+    "No clinic tablet has an intake open.",
+    STAFF,
+    _open_tablets,
+    newest_first=True,
+    entry=_tablet_entry,
+)
+OWN_DRAFTS = DayList(
+    "drafts",
+    "Your unsigned notes",
+    "All your visit notes are signed.",
+    CLINICAL,
+    _own_drafts,
+    newest_first=False,
+    entry=_draft_entry,
+)
+SEEN_TODAY = DayList(
+    "seen",
+    "Patients seen today",
+    "No patients seen yet today.",
+    STAFF,
+    _seen_today,
+    newest_first=False,
+    entry=_seen_entry,
+)
+DAY_LISTS: tuple[DayList, ...] = (RED_FLAGS, NOT_REVIEWED, OPEN_LINKS, OPEN_TABLETS, OWN_DRAFTS, SEEN_TODAY)
+LISTS_BY_SLUG = {day_list.slug: day_list for day_list in DAY_LISTS}
+
+
+def lists_for(role: str) -> list[DayList]:
+    """Return the lists a role sees on Today, in page order."""
+    return [day_list for day_list in DAY_LISTS if role in day_list.roles]
+
+
+def _ordered(query: ListQuery, newest_first: bool, after: PageKey | None) -> Select:
+    statement = query.statement
+    if after is not None:
+        if newest_first:
+            beyond = or_(
+                query.moment < after.moment, and_(query.moment == after.moment, query.row_id < after.row_id)
+            )
+        else:
+            beyond = or_(
+                query.moment > after.moment, and_(query.moment == after.moment, query.row_id > after.row_id)
+            )
+        statement = statement.where(beyond)
+    if newest_first:
+        return statement.order_by(query.moment.desc(), query.row_id.desc())
+    return statement.order_by(query.moment, query.row_id)
+
+
+def _rows(day_list: DayList, user_id: int, role: str, limit: int, after: PageKey | None) -> list[Entry]:
+    query = day_list.query(user_id)
+    result = db.session.execute(_ordered(query, day_list.newest_first, after).limit(limit))
+    rows = result.scalars().all() if query.one_record_a_row else result.all()
+    return [day_list.entry(row, role) for row in rows]
+
+
+def _capped_count(query: ListQuery, cap: int) -> ColumnElement:
+    """Count a list's rows, stopping at one beyond the cap."""
+    limited = query.statement.with_only_columns(query.row_id).limit(cap + 1).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
+
+
+def _counts(day_lists: list[DayList], user_id: int, cap: int) -> dict[str, int]:
+    """Count every list in one query."""
+    columns = [
+        _capped_count(day_list.query(user_id), cap).label(f"n{n}") for n, day_list in enumerate(day_lists)
+    ]
+    row = db.session.execute(select(*columns)).one()
+    return {day_list.slug: int(number) for day_list, number in zip(day_lists, row, strict=True)}
+
+
+def today(user_id: int, role: str, *, count_cap: int = COUNT_CAP) -> list[ListPage]:
+    """Load Today for a user: the first rows of each list the role sees, and every list's count."""
+    day_lists = lists_for(role)
+    counts = _counts(day_lists, user_id, count_cap)
+    pages = []
+    for day_list in day_lists:
+        entries = _rows(day_list, user_id, role, SHOWN_ON_TODAY, None)
+        pages.append(ListPage(day_list, entries, counts[day_list.slug], count_cap))
+    return pages
+
+
+def list_page(
+    day_list: DayList,
+    user_id: int,
+    role: str,
+    after: PageKey | None,
+    *,
+    page_size: int = PAGE_SIZE,
+    count_cap: int = COUNT_CAP,
+) -> ListPage:
+    """Load one page of one list: ``page_size`` rows after ``after`` (the first page when None), and the count."""
+    counts = _counts([day_list], user_id, count_cap)
+    entries = _rows(day_list, user_id, role, page_size + 1, after)
+    next_key = entries[page_size - 1].key if len(entries) > page_size else None
+    return ListPage(
+        day_list, entries[:page_size], counts[day_list.slug], count_cap, next_key=next_key, starts_after=after
+    )
+
+
+def age_in_words(moment: datetime) -> str:
+    """Say how long ago ``moment`` was, to the unit that matters ("3 days", "5 hours", "under a minute")."""
+    seconds = max(0, int((utcnow() - moment).total_seconds()))
+    for unit, length in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= length:
+            number = seconds // length
+            return f"{number} {unit}{'' if number == 1 else 's'}"
+    return "under a minute"

@@ -1,0 +1,95 @@
+"""Today and its pages of all rows cost the same number of SQL statements with 1 patient or 200."""
+
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from intake.database import utcnow
+from intake.extensions import db
+from intake.patients.models import Patient
+from intake.questionnaire.grants import hash_token
+from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, SUBMITTED, Intake, IntakeAccess
+from intake.visits.models import Visit
+
+PAGES = (
+    "/",
+    "/today/red-flags",
+    "/today/not-reviewed",
+    "/today/links",
+    "/today/tablets",
+    "/today/drafts",
+    "/today/seen",
+)
+
+
+def _statements(app, client, url: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def _add_clinic_day(app, patients: int, practitioner_id: int, start: int) -> None:
+    """Give each patient a red-flag intake, a link and a tablet still open, a draft and a visit today."""
+    now = utcnow()
+    with app.app_context():
+        for n in range(start, start + patients):
+            patient = Patient(
+                first_name=f"P{n}", last_name="Crowd", date_of_birth=now.date().replace(year=1970)
+            )
+            patient.chart_number = f"Q-{n:05d}"
+            db.session.add(patient)
+            db.session.flush()
+            answers = {"red_flags": {"saddle_numbness": True}}
+            db.session.add(
+                Intake(
+                    patient_id=patient.id,
+                    status=SUBMITTED,
+                    submitted_at=now - timedelta(minutes=n),
+                    answers=answers,
+                    red_flag_count=1,
+                )
+            )
+            open_intake = Intake(patient_id=patient.id, status=IN_PROGRESS)
+            db.session.add(open_intake)
+            db.session.flush()
+            for kind, hours in ((LINK, 72), (KIOSK, 2)):
+                db.session.add(
+                    IntakeAccess(
+                        intake_id=open_intake.id,
+                        kind=kind,
+                        token_hash=hash_token(f"{kind}{n}"),
+                        expires_at=now + timedelta(hours=hours),
+                    )
+                )
+            db.session.add(
+                Visit(
+                    patient_id=patient.id,
+                    practitioner_id=practitioner_id,
+                    created_at=now - timedelta(hours=1),
+                )
+            )
+        db.session.commit()
+
+
+def test_today_costs_the_same_with_1_patient_or_200(app, client, login):
+    me = login("practitioner")
+    counts = {}
+    added = 0
+    for patients in (1, 200):
+        _add_clinic_day(app, patients - added, me.id, start=added)
+        added = patients
+        counts[patients] = [_statements(app, client, url) for url in PAGES]
+    assert counts[1] == counts[200]
+    # Sign-in and session checks, the counts in one statement, one per list, and the audit row of who looked.
+    assert counts[200][0] <= 20
