@@ -18,7 +18,7 @@ def test_idle_tablet_warns_then_returns_to_sign_in_and_back_shows_no_patient(
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
     page.goto(f"{live_server}/patients/{patient.id}")
     expect(page.get_by_role("heading", name="Okafor, Margaret")).to_be_visible()
 

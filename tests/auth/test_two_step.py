@@ -72,7 +72,7 @@ def test_sign_in_asks_for_the_app_code_after_the_password(
     assert response.status_code == 422
     assert b"That code did not work." in response.data
     response = client.post("/login", data={"code": current_code(secret)})
-    assert response.status_code == 302 and response.headers["Location"] == "/"  # a practitioner's dashboard
+    assert response.status_code == 302 and response.headers["Location"] == "/"  # Today
     assert client.get("/patients/").status_code == 200
     assert audit_events(action="login")[0].detail == "with password and authenticator app"
 

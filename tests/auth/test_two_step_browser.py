@@ -45,7 +45,7 @@ def test_practitioner_sets_up_2_step_sign_in_and_uses_it(page: Page, live_server
     page.screenshot(path="test-results/two-step-code-768.png", full_page=True)
     page.get_by_label("Code from your authenticator app, or a recovery code").fill(first_code)
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
     expect(page.get_by_text("You used a recovery code; 9 left.")).to_be_visible()
 
 
@@ -56,7 +56,7 @@ def test_administrator_searches_the_audit_log(
     enable_two_step(make_user(role="practitioner", full_name="Sam Taylor", designation="RMT"))
     patient = make_patient(first_name="Margaret", last_name="Okafor")
     _sign_in(page, live_server, admin.email)
-    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
     page.goto(f"{live_server}/patients/{patient.id}")
     expect(page.get_by_role("heading", name="Who has looked at this chart")).to_be_visible()
     page.get_by_role("heading", name="Who has looked at this chart").scroll_into_view_if_needed()

@@ -15,7 +15,9 @@ def test_front_desk_adds_a_patient_and_finds_them(page: Page, live_server, make_
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
+    page.get_by_role("link", name="Patients", exact=True).click()
+    expect(page.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Add a patient").click()
     page.get_by_label("First name").fill("Margaret")

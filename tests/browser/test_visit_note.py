@@ -16,7 +16,7 @@ def sign_in(page: Page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
 
 
 def score(page: Page, prefix: str, region: str, value: int):

@@ -16,7 +16,7 @@ def open_draft(page: Page, live_server, user, visit):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today's visits")).to_be_visible()  # a practitioner's dashboard
+    expect(page.get_by_role("heading", name="Patients seen today")).to_be_visible()  # Today
     url = f"{live_server}/patients/{visit.patient_id}/visits/{visit.id}/edit"
     page.goto(url)
     return url
