@@ -1,19 +1,25 @@
 """Alerts for the practitioner, derived from the patient's latest submitted intake.
 
 Red flags ("danger") mean: refer before treating. Precautions ("warning") change how to treat.
-The chart and every visit note show them in one banner (templates/intake/_alert_banner.html).
+The chart and every visit note show them in one banner (templates/questionnaire/_alert_banner.html), each red
+flag with the practitioner's decision on it (intake.questionnaire.decisions lists the ones still open).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire import steps as q
-from intake.questionnaire.models import SUBMITTED, Intake
+from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
 
 DANGER = "danger"
 WARNING = "warning"
 AGE_ADVICE = "screen for serious causes before treating"
+
+#: Cauda-equina signs: a patient answering yes is told to go to an emergency department now.
+EMERGENCY_RED_FLAGS = ("bladder_bowel", "saddle_numbness", "leg_weakness")
+EMERGENCY = "emergency"
+SEE_A_DOCTOR = "see_a_doctor"
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,31 @@ class Alert:
     code: str
     message: str
     severity: str  # "danger" (red flag) or "warning" (precaution)
+    #: The intake that raised it (red flags are decided per intake).
+    intake_id: int | None = None
+    #: The practitioner's latest decision on this red flag of this intake, when there is one.
+    decision: RedFlagDecision | None = field(default=None, compare=False)
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.severity == DANGER
+
+    @property
+    def needs_decision(self) -> bool:
+        return self.is_red_flag and self.decision is None
+
+    def decided(self, decision: RedFlagDecision | None) -> "Alert":
+        """Return this alert with its decision (or still open, with None)."""
+        return replace(self, decision=decision)
+
+
+def urgent_advice_level(red_flag_answers: dict) -> str | None:
+    """Return what to tell a patient who answered the red-flag step: emergency, see a doctor, or nothing."""
+    if any(red_flag_answers.get(key) for key in EMERGENCY_RED_FLAGS):
+        return EMERGENCY
+    if any(red_flag_answers.get(key) for key in q.RED_FLAG_KEYS):
+        return SEE_A_DOCTOR
+    return None
 
 
 def latest_submitted_intake(patient_id: int) -> Intake | None:
@@ -34,11 +65,33 @@ def latest_submitted_intake(patient_id: int) -> Intake | None:
 
 
 def patient_alerts(patient_id: int) -> list[Alert]:
-    """Return the red flags and precautions from the patient's latest submitted intake."""
+    """Return the red flags (each with its decision) and precautions from the patient's latest submitted intake."""
     intake = latest_submitted_intake(patient_id)
     if intake is None:
         return []
-    return intake_alerts(intake, intake.patient)
+    return with_decisions(intake_alerts(intake, intake.patient), latest_decisions([intake.id]))
+
+
+def latest_decisions(intake_ids: list[int]) -> dict[tuple[int | None, str], RedFlagDecision]:
+    """Return the latest decision on each red flag of these intakes, by (intake id, flag code), in one query."""
+    if not intake_ids:
+        return {}
+    decisions = db.session.scalars(
+        db.select(RedFlagDecision)
+        .where(RedFlagDecision.intake_id.in_(intake_ids))
+        .order_by(RedFlagDecision.intake_id, RedFlagDecision.flag_code, RedFlagDecision.id)
+    )
+    return {(decision.intake_id, decision.flag_code): decision for decision in decisions}
+
+
+def with_decisions(
+    alerts: list[Alert], decisions: dict[tuple[int | None, str], RedFlagDecision]
+) -> list[Alert]:
+    """Attach to each red flag its latest decision (precautions are returned as they are)."""
+    return [
+        alert.decided(decisions.get((alert.intake_id, alert.code))) if alert.is_red_flag else alert
+        for alert in alerts
+    ]
 
 
 def intake_alerts(intake: Intake, patient: Patient) -> list[Alert]:
@@ -46,13 +99,14 @@ def intake_alerts(intake: Intake, patient: Patient) -> list[Alert]:
     return red_flag_alerts(intake, patient) + precaution_alerts(intake.step_answers(q.HEALTH))
 
 
-def _red_flag(name: str, what: str, advice: str = "refer before treating") -> Alert:
-    return Alert(f"red_flag_{name}", f"Red flag: {what} — {advice}", DANGER)
+def _red_flag(intake: Intake, name: str, what: str, advice: str = "refer before treating") -> Alert:
+    return Alert(f"red_flag_{name}", f"Red flag: {what} — {advice}", DANGER, intake_id=intake.id)
 
 
 def red_flag_alerts(intake: Intake, patient: Patient) -> list[Alert]:
+    """Return the red flags of one intake (undecided: see with_decisions)."""
     answers = intake.step_answers(q.RED_FLAGS)
-    alerts = [_red_flag(flag.key, flag.alert) for flag in q.RED_FLAGS_ASKED if answers.get(flag.key)]
+    alerts = [_red_flag(intake, flag.key, flag.alert) for flag in q.RED_FLAGS_ASKED if answers.get(flag.key)]
     age_flag = age_red_flag(intake, patient)
     if age_flag:
         alerts.append(age_flag)
@@ -67,9 +121,9 @@ def age_red_flag(intake: Intake, patient: Patient) -> Alert | None:
     day = (intake.submitted_at or intake.created_at).date()
     age = patient.age_on(day)
     if age < q.YOUNGEST_WITHOUT_FLAG:
-        return _red_flag(q.AGE_RED_FLAG, f"new back pain at age {age} (under 20)", AGE_ADVICE)
+        return _red_flag(intake, q.AGE_RED_FLAG, f"new back pain at age {age} (under 20)", AGE_ADVICE)
     if age > q.OLDEST_WITHOUT_FLAG:
-        return _red_flag(q.AGE_RED_FLAG, f"new back pain at age {age} (over 50)", AGE_ADVICE)
+        return _red_flag(intake, q.AGE_RED_FLAG, f"new back pain at age {age} (over 50)", AGE_ADVICE)
     return None
 
 

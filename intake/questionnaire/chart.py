@@ -1,16 +1,35 @@
 """The patient chart's intake sections: the alert banner, the intake actions, and the latest answers."""
 
+from flask_login import current_user
+
+from intake.auth.roles import CLINICAL
 from intake.questionnaire import grants, operations
 from intake.questionnaire import steps as q
-from intake.questionnaire.alerts import intake_alerts, latest_submitted_intake
+from intake.questionnaire.alerts import (
+    intake_alerts,
+    latest_decisions,
+    latest_submitted_intake,
+    with_decisions,
+)
 from intake.questionnaire.models import SUBMITTED
 from intake.questionnaire.summary import summarise
 
 
 def load_alerts(patient) -> dict:
-    """Red flags and precautions, above everything else on the chart (front desk sees them too)."""
+    """Red flags (with their decisions) and precautions, above everything else on the chart.
+
+    Front desk learns only that there are alerts for the practitioner, and whether one waits for a decision:
+    never their wording.
+    """
     latest = latest_submitted_intake(patient.id)
-    return {"alerts": intake_alerts(latest, patient) if latest else [], "screened": latest is not None}
+    alerts = with_decisions(intake_alerts(latest, patient), latest_decisions([latest.id])) if latest else []
+    clinical = current_user.role in CLINICAL
+    return {
+        "alerts": alerts if clinical else [],
+        "alerts_for_practitioner": bool(alerts),
+        "needs_practitioner": any(alert.needs_decision for alert in alerts),
+        "screened": latest is not None,
+    }
 
 
 def load_intake_actions(patient) -> dict:

@@ -338,3 +338,57 @@ class IdentityForm(FlaskForm):
         "Your date of birth",
         validators=[DataRequired("Enter your date of birth as YYYY-MM-DD."), valid_birth_date],
     )
+
+
+class TypedDateField(DateField):
+    """A date typed as YYYY-MM-DD, with a message that says so when it is not."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter the date as YYYY-MM-DD.") from None
+
+
+DECISION_KIND_CHOICES = [
+    ("referred", "Referred — to whom and when"),
+    ("cleared", "Cleared to treat — with the reason"),
+    ("not_applicable", "Not applicable — with the reason"),
+]
+
+
+class RedFlagDecisionForm(FlaskForm):
+    """A practitioner's decision on one red flag; the clinic's rules on it live in operations.decide_red_flag."""
+
+    flag_code = RadioField(
+        "Red flag", validate_choice=False, validators=[InputRequired("Choose the red flag.")]
+    )
+    kind = RadioField(
+        "Decision",
+        choices=DECISION_KIND_CHOICES,
+        validate_choice=False,
+        validators=[InputRequired("Choose referred, cleared to treat, or not applicable.")],
+    )
+    referred_to = StringField(
+        "Referred to (for a referral)", validators=[Optional(), max_length(160, "Referred to")]
+    )
+    referred_on = TypedDateField("Date of the referral (YYYY-MM-DD)", validators=[Optional()])
+    reason = TextAreaField(
+        "Reason (required to clear or set aside; optional for a referral)",
+        validators=[Optional(), max_length(2000, "The reason")],
+    )
+
+    def decision(self) -> dict:
+        return {
+            "flag_code": self.flag_code.data or "",
+            "kind": self.kind.data or "",
+            "referred_to": _text(self.referred_to),
+            "referred_on": self.referred_on.data,
+            "reason": _text(self.reason),
+        }
+
+
+class ReviewForm(FlaskForm):
+    """Mark an intake reviewed, with what the reviewer noted (optional)."""
+
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), max_length(2000, "The comment")])

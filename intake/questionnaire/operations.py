@@ -5,12 +5,14 @@ Every function adds to the session; the caller commits once. The pages call the 
 end of this module, which apply the clinic's rules and record their own audit events.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from intake import throttle
 from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.operations import sign_out
+from intake.auth.roles import PRACTITIONER
+from intake.clinic_time import clinic_today, format_date, to_clinic_time
 from intake.database import utcnow
 from intake.extensions import db
 from intake.pain.operations import record_scores
@@ -19,8 +21,28 @@ from intake.patients.operations import apply_demographics
 from intake.questionnaire import grants, identity
 from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import red_flag_alerts
-from intake.questionnaire.models import IN_PROGRESS, LINK, REVOKED, SUBMITTED, Intake, IntakeAccess
+from intake.questionnaire.models import (
+    CLEARED,
+    DECISION_KINDS,
+    IN_PROGRESS,
+    LINK,
+    NOT_APPLICABLE,
+    REFERRED,
+    REVOKED,
+    SUBMITTED,
+    Intake,
+    IntakeAccess,
+    RedFlagDecision,
+)
 from intake.refused import Refused
+
+REVIEW_COMMENT_LIMIT = 2000
+DECISION_TEXT_LIMIT = 2000
+REFERRED_TO_LIMIT = 160
+#: A referral recorded for an intake may predate it by this much (the family doctor referred first) …
+REFERRAL_BEFORE_INTAKE = timedelta(days=365)
+#: … and may be dated ahead by this much (an appointment booked for the patient).
+REFERRAL_AHEAD = timedelta(days=365)
 
 
 class IntakeClosed(Refused):
@@ -159,14 +181,15 @@ def apply_contact_details(patient: Patient, contact: dict) -> dict:
     return {name: [before[name], after[name]] for name in q.CONTACT_FIELDS if before[name] != after[name]}
 
 
-def mark_reviewed(intake: Intake, reviewer_id: int) -> bool:
-    """Stamp who reviewed a submitted intake and when; return False if it was already reviewed."""
+def mark_reviewed(intake: Intake, reviewer_id: int, comment: str = "") -> bool:
+    """Stamp who reviewed a submitted intake, when, and what they noted; return False if it was already reviewed."""
     if intake.status != SUBMITTED:
         raise ValueError("only a submitted intake can be reviewed")
     if intake.reviewed_at is not None:
         return False
     intake.reviewed_at = utcnow()
     intake.reviewed_by_id = reviewer_id
+    intake.review_comment = comment.strip() or None
     return True
 
 
@@ -249,14 +272,88 @@ def withdraw_intake(intake: Intake) -> None:
     _record(audit.REVOKE, intake, "intake cancelled")
 
 
-def review_intake(intake: Intake, *, by) -> bool:
-    """Mark a submitted intake reviewed and record it; return False if it already was."""
+def review_intake(intake: Intake, *, by, comment: str = "") -> bool:
+    """Mark a submitted intake reviewed, with an optional comment, and record it; return False if it already was."""
     if not intake.is_submitted:
         raise Refused("Only a submitted intake can be marked reviewed.")
-    if not mark_reviewed(intake, by.id):
+    if len(comment.strip()) > REVIEW_COMMENT_LIMIT:
+        raise Refused({"comment": f"Keep the comment under {REVIEW_COMMENT_LIMIT} characters."})
+    if not mark_reviewed(intake, by.id, comment):
         return False
-    _record(audit.REVIEW, intake)
+    _record(audit.REVIEW, intake, "with a comment" if intake.review_comment else "")
     return True
+
+
+def _decision_problems(intake: Intake, decision: dict) -> dict[str, str]:
+    """Return what is missing or out of bounds in a red-flag decision (empty when it can be recorded)."""
+    problems = {}
+    open_codes = {alert.code for alert in red_flag_alerts(intake, intake.patient)}
+    if decision["flag_code"] not in open_codes:
+        problems["flag_code"] = "Choose one of this intake's red flags."
+    kind, reason = decision["kind"], decision["reason"].strip()
+    if kind not in DECISION_KINDS:
+        problems["kind"] = "Choose referred, cleared to treat, or not applicable."
+    if kind in (CLEARED, NOT_APPLICABLE) and not reason:
+        problems["reason"] = (
+            "Write why it is safe to treat." if kind == CLEARED else "Write why this red flag does not apply."
+        )
+    if len(reason) > DECISION_TEXT_LIMIT:
+        problems["reason"] = f"Keep the reason under {DECISION_TEXT_LIMIT} characters."
+    if kind == REFERRED:
+        problems.update(_referral_problems(intake, decision))
+    return problems
+
+
+def _referral_problems(intake: Intake, decision: dict) -> dict[str, str]:
+    problems = {}
+    referred_to = (decision.get("referred_to") or "").strip()
+    if not referred_to:
+        problems["referred_to"] = "Write to whom the patient was referred (a doctor, a clinic, emergency)."
+    elif len(referred_to) > REFERRED_TO_LIMIT:
+        problems["referred_to"] = f"Keep this under {REFERRED_TO_LIMIT} characters."
+    day = decision.get("referred_on")
+    earliest = to_clinic_time(intake.submitted_at or intake.created_at).date() - REFERRAL_BEFORE_INTAKE
+    latest = clinic_today() + REFERRAL_AHEAD
+    if day is None:
+        problems["referred_on"] = "Give the date of the referral."
+    elif day < earliest:
+        problems["referred_on"] = f"A referral for this intake cannot be before {format_date(earliest)}."
+    elif day > latest:
+        problems["referred_on"] = f"A referral cannot be dated after {format_date(latest)}."
+    return problems
+
+
+def decide_red_flag(intake: Intake, decision: dict, *, by) -> RedFlagDecision:
+    """Record a practitioner's decision on one red flag of a submitted intake (a later one supersedes it)."""
+    if by.role != PRACTITIONER:
+        raise Refused({"kind": "Only a practitioner can decide on a red flag."})
+    if not intake.is_submitted:
+        raise Refused({"flag_code": "Only a submitted intake's red flags can be decided."})
+    problems = _decision_problems(intake, decision)
+    if problems:
+        raise Refused(problems)
+    referral = decision["kind"] == REFERRED
+    recorded = RedFlagDecision(
+        intake_id=intake.id,
+        flag_code=decision["flag_code"],
+        kind=decision["kind"],
+        reason=decision["reason"].strip(),
+        referred_to=decision["referred_to"].strip() if referral else None,
+        referred_on=decision["referred_on"] if referral else None,
+        decided_by_id=by.id,
+        decided_by_name=by.signature_name,
+        decided_at=utcnow(),
+    )
+    db.session.add(recorded)
+    db.session.flush()
+    record_event(
+        audit.CREATE,
+        patient=intake.patient,
+        record_type="red_flag_decision",
+        record_id=recorded.id,
+        detail=f"intake {intake.id} · {recorded.flag_code}: {recorded.kind}",
+    )
+    return recorded
 
 
 # --- What the patient does through their link or the clinic tablet ------------------------------
@@ -285,6 +382,11 @@ def record_refused_grant(kind: str) -> None:
 def record_step_viewed(grant: IntakeAccess, step: str) -> None:
     """Audit the patient opening a step."""
     record_by_patient(grant, audit.VIEW, f"step {step}")
+
+
+def record_urgent_advice_shown(grant: IntakeAccess, level: str) -> None:
+    """Audit the patient being shown the urgent advice their red-flag answers call for."""
+    record_by_patient(grant, audit.VIEW, f"urgent advice shown ({level})")
 
 
 def confirm_identity(grant: IntakeAccess, date_of_birth: date | None) -> None:

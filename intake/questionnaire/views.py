@@ -1,16 +1,24 @@
-"""Staff pages for a patient's intakes: start (link or clinic tablet), revoke, read, mark reviewed."""
+"""Staff pages for a patient's intakes: start (link or clinic tablet), revoke, read, review, decide on red flags."""
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.access import roles_required
-from intake.auth.roles import CLINICAL, STAFF
+from intake.auth.roles import CLINICAL, PRACTITIONER, STAFF
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients.records import get_patient
 from intake.questionnaire import bp, operations
+from intake.questionnaire.alerts import (
+    latest_decisions,
+    latest_submitted_intake,
+    red_flag_alerts,
+    with_decisions,
+)
+from intake.questionnaire.decisions import KIND_LABELS, decision_history
+from intake.questionnaire.forms import RedFlagDecisionForm, ReviewForm
 from intake.questionnaire.models import Intake
 from intake.questionnaire.patient_views import start_kiosk_session
 from intake.questionnaire.qr import qr_data_uri
@@ -121,34 +129,110 @@ def cancel(patient_id: int, intake_id: int):
     return redirect(url_for("patients.chart", patient_id=patient_id))
 
 
+def _show_intake(intake: Intake, review_form: ReviewForm, status: int = 200):
+    patient = intake.patient
+    summary = summarise(intake, patient)
+    decisions = latest_decisions([intake.id])
+    return (
+        render_template(
+            "questionnaire/show.html",
+            patient=patient,
+            intake=intake,
+            summary=summary,
+            red_flags=with_decisions(summary.red_flags, decisions),
+            review_form=review_form,
+        ),
+        status,
+    )
+
+
 @bp.route("/<int:intake_id>")
 @roles_required(*CLINICAL)
 def show(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
-    patient = intake.patient
-    record_event(audit.VIEW, patient=patient, record_type="intake", record_id=intake.id)
+    record_event(audit.VIEW, patient=intake.patient, record_type="intake", record_id=intake.id)
     db.session.commit()
-    return render_template(
-        "questionnaire/show.html",
-        patient=patient,
-        intake=intake,
-        summary=summarise(intake, patient),
-        confirm_form=ConfirmForm(),
-    )
+    return _show_intake(intake, ReviewForm())
 
 
 @bp.route("/<int:intake_id>/reviewed", methods=["POST"])
 @roles_required(*CLINICAL)
 def mark_reviewed(patient_id: int, intake_id: int):
     intake = get_intake(patient_id, intake_id)
-    _confirmed()
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _show_intake(intake, form, 422)
     try:
-        reviewed = operations.review_intake(intake, by=current_user)
+        reviewed = operations.review_intake(intake, by=current_user, comment=form.comment.data or "")
     except Refused as refused:
+        if "comment" in refused.errors:
+            form.comment.errors = [refused.errors["comment"]]
+            return _show_intake(intake, form, 422)
         return _back_to_chart(patient_id, refused)
     if reviewed:
         db.session.commit()
-        flash("Intake marked reviewed.", "success")
+        flash("Intake reviewed.", "success")
     else:
         flash("That intake was already reviewed.", "info")
-    return redirect(url_for("patients.chart", patient_id=patient_id))
+    return redirect(url_for("intake.show", patient_id=patient_id, intake_id=intake.id))
+
+
+def _decision_page(intake: Intake, form: RedFlagDecisionForm, status: int = 200):
+    patient = intake.patient
+    flags = with_decisions(red_flag_alerts(intake, patient), latest_decisions([intake.id]))
+    form.flag_code.choices = [(flag.code, flag.message) for flag in flags]
+    if not form.flag_code.data:
+        wanted = request.args.get("flag", "")
+        first_open = next((flag.code for flag in flags if flag.needs_decision), "")
+        form.flag_code.data = wanted if wanted in {flag.code for flag in flags} else first_open
+    return (
+        render_template(
+            "questionnaire/red_flags.html",
+            patient=patient,
+            intake=intake,
+            flags=flags,
+            history=decision_history(intake.id),
+            kind_labels=KIND_LABELS,
+            is_latest=latest_submitted_intake(patient.id) == intake,
+            may_decide=current_user.role == PRACTITIONER and intake.is_submitted,
+            form=form,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:intake_id>/red-flags")
+@roles_required(*CLINICAL)
+def red_flags(patient_id: int, intake_id: int):
+    intake = get_intake(patient_id, intake_id)
+    record_event(
+        audit.VIEW,
+        patient=intake.patient,
+        record_type="intake",
+        record_id=intake.id,
+        detail="red-flag decisions",
+    )
+    db.session.commit()
+    return _decision_page(intake, RedFlagDecisionForm())
+
+
+@bp.route("/<int:intake_id>/red-flags/decide", methods=["POST"])
+@roles_required(PRACTITIONER)
+def decide_red_flag(patient_id: int, intake_id: int):
+    intake = get_intake(patient_id, intake_id)
+    form = RedFlagDecisionForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _decision_page(intake, form, 422)
+    try:
+        decision = operations.decide_red_flag(intake, form.decision(), by=current_user)
+    except Refused as refused:
+        for name, message in refused.errors.items():
+            form[name].errors = [*form[name].errors, message] if name in form else [message]
+        return _decision_page(intake, form, 422)
+    db.session.commit()
+    flash(f"Decision recorded: {KIND_LABELS[decision.kind].lower()}.", "success")
+    return redirect(url_for("intake.red_flags", patient_id=patient_id, intake_id=intake.id))

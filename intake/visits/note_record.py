@@ -153,3 +153,4 @@ def _write_overrides(visit: Visit, reasons: dict[str, str], by_user_id: int) -> 
         elif existing.reason != reason:
             existing.reason = reason
             existing.recorded_by_id = by_user_id
+            existing.recorded_at = utcnow()  # who wrote the reason, and when, as for a red-flag decision

@@ -20,7 +20,7 @@ from intake.visits.display import describe_changes
 from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
 from intake.visits.note_record import effective_note, read_note, write_amended_pain, write_note
 from intake.visits.note_seal import seal_detail
-from intake.visits.safety import missing_overrides
+from intake.visits.safety import missing_overrides, undecided_red_flag_problems
 from intake.visits.vocabulary import NO_REACTION
 
 DRAFT_OVERDUE_AFTER = timedelta(days=1)
@@ -197,7 +197,7 @@ def sign_visit(visit: Visit, user, *, alerts: set[str]) -> None:
     _check_writer(visit, user)
     if visit.is_signed:
         raise NoteLocked()
-    problems = signing_problems(read_note(visit), alerts)
+    problems = {**undecided_red_flag_problems(visit.patient_id), **signing_problems(read_note(visit), alerts)}
     if problems:
         raise Refused(problems)
     visit.signed_at = utcnow()

@@ -1,4 +1,4 @@
-"""Precautions on a note: which treatments need an explicit override, given the patient's alerts.
+"""Precautions on a note: which treatments need an explicit override, given the patient's alerts; red flags to decide.
 
 The intake questionnaire raises the alerts (pacemaker, pregnancy, anticoagulants, red flags);
 this module decides which choices on a note conflict with them. The point list for early
@@ -8,9 +8,13 @@ pregnancy lives here and nowhere else.
 from dataclasses import dataclass
 
 from intake.questionnaire.alerts import patient_alerts
+from intake.questionnaire.decisions import undecided_red_flags
 
 PACEMAKER = "pacemaker"
 FIRST_TRIMESTER = "pregnancy_first_trimester"
+
+#: The refusal's key when red flags wait for a decision (not a field of the note: it is shown above the form).
+RED_FLAG_DECISIONS = "red_flag_decisions"
 
 ELECTRO_WITH_PACEMAKER = "electro_with_pacemaker"
 POINTS_IN_FIRST_TRIMESTER = "points_in_first_trimester"
@@ -73,3 +77,21 @@ def cautions_for(alerts: set[str], note: dict) -> list[Caution]:
 def missing_overrides(alerts: set[str], note: dict) -> list[Caution]:
     """Return the precautions on this note that have no override reason yet."""
     return [c for c in cautions_for(alerts, note) if not (note["overrides"].get(c.code) or "").strip()]
+
+
+def undecided_red_flag_problems(patient_id: int) -> dict[str, str]:
+    """Return why red flags stop signing: each one of the latest intake still waits for a practitioner's decision.
+
+    Amending a note signed earlier is not stopped: the decision is owed before the next note is signed.
+    """
+    undecided = undecided_red_flags([patient_id]).get(patient_id, [])
+    if not undecided:
+        return {}
+    names = "; ".join(flag.message.removeprefix("Red flag: ").partition(" — ")[0] for flag in undecided)
+    return {
+        RED_FLAG_DECISIONS: (
+            f"Decide on {'this red flag' if len(undecided) == 1 else 'these red flags'} before signing: {names}. "
+            "Record the decision (referred, cleared to treat, or not applicable) from the red-flag banner at the "
+            "top of the note."
+        )
+    }

@@ -90,7 +90,7 @@ def test_patient_fills_intake_over_two_sittings_and_practitioner_reviews_it(app,
     assert "<strong>40%</strong> — Moderate disability" in chart
     assert "9 of 10 sections answered" in chart
     assert "Lower back pain on the left, into the buttock" in chart
-    assert "Mark reviewed" in chart
+    assert "Read and review the intake" in chart
 
     full = client.get(f"/patients/{patient.id}/intakes/{intake_id}").get_data(as_text=True)
     assert "Contact details changed on this intake" in full
@@ -102,7 +102,7 @@ def test_patient_fills_intake_over_two_sittings_and_practitioner_reviews_it(app,
     assert reviewed.status_code == 302
     chart = client.get(f"/patients/{patient.id}").get_data(as_text=True)
     assert "Reviewed by Mei Chen, R.Ac" in chart
-    assert "Mark reviewed" not in chart
+    assert "Read and review the intake" not in chart
     with app.app_context():
         intake = db.session.get(Intake, intake_id)
         assert intake.reviewed_by_id == practitioner.id and intake.reviewed_at is not None

@@ -1,0 +1,125 @@
+"""Which red flags still wait for a practitioner's decision, for one patient or for the clinic's lists.
+
+A red flag belongs to the intake that raised it: only the patient's latest submitted intake counts, and a new
+intake raising the same flag needs a new decision. Every function here costs a constant number of queries,
+whatever the number of patients asked about or the size of the clinic.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import aliased, joinedload
+
+from intake.extensions import db
+from intake.patients.models import Patient
+from intake.questionnaire.alerts import Alert, latest_decisions, red_flag_alerts, with_decisions
+from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
+
+#: The kinds of decision as the practitioner reads them beside the flag.
+KIND_LABELS = {"referred": "Referred", "cleared": "Cleared to treat", "not_applicable": "Not applicable"}
+
+
+@dataclass(frozen=True)
+class OpenRedFlags:
+    """A patient's latest submitted intake and its red flags not decided yet."""
+
+    patient: Patient
+    intake: Intake
+    undecided: list[Alert]
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.intake.submitted_at
+
+
+def _is_latest_submitted():
+    """SQL: this intake is its patient's latest submitted one (ties broken by id, as alerts.py does)."""
+    later = aliased(Intake)
+    return ~(
+        db.select(later.id)
+        .where(
+            later.patient_id == Intake.patient_id,
+            later.status == SUBMITTED,
+            or_(
+                later.submitted_at > Intake.submitted_at,
+                and_(later.submitted_at == Intake.submitted_at, later.id > Intake.id),
+            ),
+        )
+        .exists()
+    )
+
+
+def _some_flag_undecided():
+    """SQL: fewer of this intake's red flags carry a decision than it raised."""
+    decided = (
+        db.select(func.count(func.distinct(RedFlagDecision.flag_code)))
+        .where(RedFlagDecision.intake_id == Intake.id)
+        .scalar_subquery()
+    )
+    return and_(Intake.red_flag_count > 0, decided < Intake.red_flag_count)
+
+
+def _open_flags(intakes: list[Intake]) -> list[OpenRedFlags]:
+    decisions = latest_decisions([intake.id for intake in intakes])
+    found = []
+    for intake in intakes:
+        flags = with_decisions(red_flag_alerts(intake, intake.patient), decisions)
+        undecided = [flag for flag in flags if flag.needs_decision]
+        if undecided:
+            found.append(OpenRedFlags(intake.patient, intake, undecided))
+    return found
+
+
+def undecided_red_flags(patient_ids: list[int]) -> dict[int, list[Alert]]:
+    """Return, for each of these patients with red flags still to decide, those flags (two queries in all)."""
+    if not patient_ids:
+        return {}
+    intakes = list(
+        db.session.scalars(
+            db.select(Intake)
+            .options(joinedload(Intake.patient))
+            .where(Intake.patient_id.in_(patient_ids), Intake.status == SUBMITTED, _is_latest_submitted())
+        )
+    )
+    return {found.patient.id: found.undecided for found in _open_flags(intakes)}
+
+
+def _open_intakes_query():
+    return (
+        db.select(Intake)
+        .join(Patient, Patient.id == Intake.patient_id)
+        .where(Intake.status == SUBMITTED, Patient.is_archived.is_(False), _some_flag_undecided())
+        .where(_is_latest_submitted())
+    )
+
+
+def patients_with_undecided_red_flags(limit: int) -> list[OpenRedFlags]:
+    """Return up to ``limit`` patients whose latest intake has red flags to decide, newest intake first."""
+    intakes = list(
+        db.session.scalars(
+            _open_intakes_query()
+            .options(joinedload(Intake.patient))
+            .order_by(Intake.submitted_at.desc(), Intake.id.desc())
+            .limit(limit)
+        )
+    )
+    return _open_flags(intakes)
+
+
+def count_patients_with_undecided_red_flags(cap: int = 10_000) -> int:
+    """Return how many patients have red flags to decide, counting no further than ``cap``."""
+    capped = _open_intakes_query().with_only_columns(Intake.id).limit(cap).subquery()
+    return db.session.scalar(db.select(func.count()).select_from(capped)) or 0
+
+
+def decision_history(intake_id: int) -> list[RedFlagDecision]:
+    """Return every decision recorded on this intake's red flags, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(RedFlagDecision)
+            .options(joinedload(RedFlagDecision.decided_by))
+            .where(RedFlagDecision.intake_id == intake_id)
+            .order_by(RedFlagDecision.decided_at, RedFlagDecision.id)
+        )
+    )
