@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from intake.auth.roles import CLINICAL, STAFF
-from intake.clinic_time import clinic_zone, utcnow
+from intake.clinic_time import clinic_zone, format_datetime, to_clinic_time, utcnow
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire.alerts import red_flag_alerts
@@ -434,3 +434,11 @@ def age_in_words(moment: datetime) -> str:
             number = seconds // length
             return f"{number} {unit}{'' if number == 1 else 's'}"
     return "under a minute"
+
+
+def moment_in_words(moment: datetime) -> str:
+    """Show a time as the clinic reads it: "today 9:05 AM", else its date and time."""
+    local = to_clinic_time(moment)
+    if local.date() == utcnow().astimezone(clinic_zone()).date():
+        return "today " + local.strftime("%-I:%M %p")
+    return format_datetime(moment)

@@ -20,6 +20,7 @@ from intake.home.today import (
     PageKey,
     age_in_words,
     list_page,
+    moment_in_words,
     today,
 )
 
@@ -49,7 +50,9 @@ def _count_cap() -> int:
 def index():
     pages = today(current_user.id, current_user.role, count_cap=_count_cap())
     # Drawn before the commit that records the look, which would expire every row it shows.
-    html = render_template("home/today.html", pages=pages, day=clinic_today(), age_of=age_in_words)
+    html = render_template(
+        "home/today.html", pages=pages, day=clinic_today(), age_of=age_in_words, when=moment_in_words
+    )
     _record_look(pages, "Today")
     return html
 
@@ -66,7 +69,9 @@ def _show_list(day_list: DayList):
         page_size=current_app.config.get("TODAY_PAGE_SIZE", PAGE_SIZE),
         count_cap=_count_cap(),
     )
-    html = render_template("home/list.html", page=page, day=clinic_today(), age_of=age_in_words)
+    html = render_template(
+        "home/list.html", page=page, day=clinic_today(), age_of=age_in_words, when=moment_in_words
+    )
     _record_look([page], day_list.title)
     return html
 
