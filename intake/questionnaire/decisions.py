@@ -123,3 +123,13 @@ def decision_history(intake_id: int) -> list[RedFlagDecision]:
             .order_by(RedFlagDecision.decided_at, RedFlagDecision.id)
         )
     )
+
+
+def undecided_red_flag_intakes():
+    """Return the query of each patient's latest submitted intake with red flags to decide, for lists paged by key."""
+    return _open_intakes_query()
+
+
+def open_red_flags(intakes: list[Intake]) -> list[OpenRedFlags]:
+    """Return those of these intakes with red flags to decide, with those flags (one query in all)."""
+    return _open_flags(intakes)
