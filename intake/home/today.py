@@ -28,7 +28,8 @@ from intake.auth.roles import CLINICAL, STAFF
 from intake.clinic_time import clinic_zone, format_datetime, to_clinic_time, utcnow
 from intake.extensions import db
 from intake.patients.models import Patient
-from intake.questionnaire.alerts import red_flag_alerts
+from intake.questionnaire.alerts import Alert
+from intake.questionnaire.decisions import open_red_flags, undecided_red_flag_intakes
 from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, SUBMITTED, Intake, IntakeAccess
 from intake.visits.models import Visit
 from intake.visits.operations import DRAFT_OVERDUE_AFTER
@@ -104,8 +105,8 @@ class DayList:
     #: The list's query, for the signed-in user's id.
     query: Callable[[int], ListQuery]
     newest_first: bool
-    #: Turn one result row into an entry, for the viewer's role.
-    entry: Callable[[Any, str], Entry]
+    #: Turn the rows of one page into entries, for the viewer's role (a constant number of queries).
+    entries: Callable[[list[Any], str], list[Entry]]
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _submitted_intakes() -> Select:
 
 
 def _undecided_red_flags(user_id: int) -> ListQuery:
-    statement = _submitted_intakes().where(undecided_red_flag_filter())
+    statement = undecided_red_flag_intakes().options(joinedload(Intake.patient))
     return ListQuery(statement, Intake.submitted_at, Intake.id)
 
 
@@ -156,24 +157,23 @@ def _not_reviewed(user_id: int) -> ListQuery:
     return ListQuery(statement, Intake.submitted_at, Intake.id)
 
 
-def undecided_red_flag_filter() -> ColumnElement[bool]:
-    """Return the condition on a submitted intake that it raised a red flag nobody has dealt with yet."""
-    return and_(Intake.red_flag_count > 0, Intake.reviewed_at.is_(None))
+def _flag_name(alert: Alert) -> str:
+    """Name a red flag as a practitioner reads it ("saddle numbness")."""
+    return alert.message.removeprefix("Red flag: ").partition(" — ")[0]
 
 
-def red_flags_named(intake: Intake) -> tuple[str, ...]:
-    """Name an intake's red flags as a practitioner reads them ("saddle numbness")."""
-    names = []
-    for alert in red_flag_alerts(intake, intake.patient):
-        what = alert.message.removeprefix("Red flag: ").partition(" — ")[0]
-        names.append(what)
-    return tuple(names)
-
-
-def _red_flag_entry(intake: Intake, role: str) -> Entry:
-    assert intake.submitted_at is not None  # noqa: S101  (the list holds submitted intakes only)
-    notes = red_flags_named(intake) if role in CLINICAL else (FOR_A_PRACTITIONER,)
-    return Entry(intake.patient, intake.submitted_at, PageKey(intake.submitted_at, intake.id), intake, notes)
+def _red_flag_entries(intakes: list[Intake], role: str) -> list[Entry]:
+    entries = []
+    for found in open_red_flags(intakes):
+        intake = found.intake
+        assert intake.submitted_at is not None  # noqa: S101  (the list holds submitted intakes only)
+        notes = (
+            tuple(_flag_name(flag) for flag in found.undecided) if role in CLINICAL else (FOR_A_PRACTITIONER,)
+        )
+        entries.append(
+            Entry(found.patient, intake.submitted_at, PageKey(intake.submitted_at, intake.id), intake, notes)
+        )
+    return entries
 
 
 def _intake_entry(intake: Intake, role: str) -> Entry:
@@ -293,6 +293,11 @@ def _seen_entry(row: Any, role: str) -> Entry:
     return Entry(patient, first_seen, PageKey(first_seen, patient.id), patient, notes)
 
 
+def _each(entry: Callable[[Any, str], Entry]) -> Callable[[list[Any], str], list[Entry]]:
+    """Turn a row-by-row entry into the entries of a page."""
+    return lambda rows, role: [entry(row, role) for row in rows]
+
+
 # --- The lists, in page order ----------------------------------------------------------------
 
 RED_FLAGS = DayList(
@@ -302,7 +307,7 @@ RED_FLAGS = DayList(
     STAFF,
     _undecided_red_flags,
     newest_first=True,
-    entry=_red_flag_entry,
+    entries=_red_flag_entries,
 )
 NOT_REVIEWED = DayList(
     "not-reviewed",
@@ -311,7 +316,7 @@ NOT_REVIEWED = DayList(
     STAFF,
     _not_reviewed,
     newest_first=True,
-    entry=_intake_entry,
+    entries=_each(_intake_entry),
 )
 OPEN_LINKS = DayList(
     "links",
@@ -320,7 +325,7 @@ OPEN_LINKS = DayList(
     STAFF,
     _open_links,
     newest_first=False,
-    entry=_link_entry,
+    entries=_each(_link_entry),
 )
 OPEN_TABLETS = DayList(
     "tablets",
@@ -329,7 +334,7 @@ OPEN_TABLETS = DayList(
     STAFF,
     _open_tablets,
     newest_first=True,
-    entry=_tablet_entry,
+    entries=_each(_tablet_entry),
 )
 OWN_DRAFTS = DayList(
     "drafts",
@@ -338,7 +343,7 @@ OWN_DRAFTS = DayList(
     CLINICAL,
     _own_drafts,
     newest_first=False,
-    entry=_draft_entry,
+    entries=_each(_draft_entry),
 )
 SEEN_TODAY = DayList(
     "seen",
@@ -347,7 +352,7 @@ SEEN_TODAY = DayList(
     STAFF,
     _seen_today,
     newest_first=False,
-    entry=_seen_entry,
+    entries=_each(_seen_entry),
 )
 DAY_LISTS: tuple[DayList, ...] = (RED_FLAGS, NOT_REVIEWED, OPEN_LINKS, OPEN_TABLETS, OWN_DRAFTS, SEEN_TODAY)
 LISTS_BY_SLUG = {day_list.slug: day_list for day_list in DAY_LISTS}
@@ -379,7 +384,7 @@ def _rows(day_list: DayList, user_id: int, role: str, limit: int, after: PageKey
     query = day_list.query(user_id)
     result = db.session.execute(_ordered(query, day_list.newest_first, after).limit(limit))
     rows = result.scalars().all() if query.one_record_a_row else result.all()
-    return [day_list.entry(row, role) for row in rows]
+    return day_list.entries(list(rows), role)
 
 
 def _capped_count(query: ListQuery, cap: int) -> ColumnElement:

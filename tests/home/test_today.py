@@ -321,3 +321,44 @@ def test_looking_at_today_is_audited_with_the_intakes_whose_red_flags_were_named
     assert [event.action for event in events] == ["view", "view"]
     assert all(f"red flags named for intakes {intake_id}" in event.detail for event in events)
     assert events[1].detail.startswith("Needs attention")
+
+
+def _decide(app, patient, flag_code, practitioner):
+    from intake.auth.models import User
+    from intake.questionnaire.operations import decide_red_flag
+
+    with app.app_context():
+        intake = db.session.scalar(
+            db.select(Intake).where(Intake.patient_id == patient.id).order_by(Intake.id.desc()).limit(1)
+        )
+        decision = {"flag_code": flag_code, "kind": "cleared", "reason": "Examined: sensation intact."}
+        decide_red_flag(intake, decision, by=db.session.get(User, practitioner.id))
+        db.session.commit()
+
+
+def test_a_decided_red_flag_leaves_the_list_and_the_rest_stay_named(
+    app, client, login, make_patient, make_submitted_intake
+):
+    me = login("practitioner")
+    patient = _flagged_patient(make_patient, make_submitted_intake, last_name="Decided")
+    _decide(app, patient, "red_flag_saddle_numbness", me)
+    attention = _section(client.get("/").get_data(as_text=True), "Needs attention")
+    assert "Decided, " in attention and "progressive leg weakness" in attention
+    assert "saddle numbness" not in attention
+    _decide(app, patient, "red_flag_leg_weakness", me)
+    attention = _section(client.get("/").get_data(as_text=True), "Needs attention")
+    assert "Decided, " not in attention and "(0)" in attention
+
+
+def test_marking_an_intake_reviewed_does_not_decide_its_red_flags(
+    app, client, login, make_patient, make_submitted_intake
+):
+    me = login("practitioner")
+    _flagged_patient(make_patient, make_submitted_intake, last_name="Reviewedonly")
+    with app.app_context():
+        intake = db.session.scalar(db.select(Intake))
+        intake.reviewed_at, intake.reviewed_by_id = utcnow(), me.id
+        db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Reviewedonly, " in _section(html, "Needs attention")
+    assert "Reviewedonly, " not in _section(html, "Intakes to review")
