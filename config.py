@@ -66,6 +66,18 @@ class Config:
         "confidential, and shares it only with your consent or where the law requires, as set out in "
         "the clinic's privacy policy, which the front desk can give you.",
     )
+    # What a patient is told at once when their red-flag answers call for it (the clinic may reword both).
+    URGENT_ADVICE_EMERGENCY = os.environ.get(
+        "URGENT_ADVICE_EMERGENCY",
+        "Some of your answers can be signs of pressure on the nerves at the base of the spine, which needs "
+        "care today. Go to an emergency department now, or call 911. Do not wait for your appointment.",
+    )
+    URGENT_ADVICE_SEE_A_DOCTOR = os.environ.get(
+        "URGENT_ADVICE_SEE_A_DOCTOR",
+        "Some of your answers are worth checking with a doctor. Contact your doctor, or call Health Link "
+        "at 811 (Alberta) for advice from a nurse, day or night. If you feel much worse, go to an emergency "
+        "department or call 911.",
+    )
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600)

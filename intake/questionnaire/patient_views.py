@@ -28,6 +28,7 @@ from intake.forms import ConfirmForm
 from intake.pain.bodymap import parse_region_scores
 from intake.questionnaire import grants, identity, link_bp, operations
 from intake.questionnaire import steps as q
+from intake.questionnaire.alerts import EMERGENCY, SEE_A_DOCTOR, urgent_advice_level
 from intake.questionnaire.forms import (
     ComplaintForm,
     ConsentForm,
@@ -162,6 +163,12 @@ def link_confirm(token: str):
     return confirm_identity(link_filler(token, check_identity=False))
 
 
+@link_bp.route("/i/<token>/urgent-advice")
+@public
+def link_urgent_advice(token: str):
+    return urgent_advice(link_filler(token))
+
+
 @link_bp.route("/i/<token>/<step>", methods=["GET", "POST"])
 @public
 def link_step(token: str, step: str):
@@ -195,6 +202,12 @@ def kiosk_active():
         return jsonify(active=False, confirm_url=filler.url("confirm")), 409
     session[KIOSK_LAST_ACTIVITY_KEY] = int(time.time())
     return jsonify(active=True)
+
+
+@link_bp.route("/kiosk/urgent-advice")
+@public
+def kiosk_urgent_advice():
+    return urgent_advice(kiosk_filler())
 
 
 @link_bp.route("/kiosk/<step>", methods=["GET", "POST"])
@@ -300,9 +313,35 @@ def form_step(filler: Filler, step: str):
     saved = operations.answers_to_show(filler.intake, step)
     form = form_class() if request.method == "POST" else form_class.from_answers(saved)
     if form.validate_on_submit():
-        operations.save_answers(filler.grant, step, form.answers())
+        answers = form.answers()
+        operations.save_answers(filler.grant, step, answers)
+        if step == q.RED_FLAGS and urgent_advice_level(answers):
+            db.session.commit()
+            return redirect(filler.url("urgent_advice"))  # before anything else: what to do now
         return _saved(filler, step)
     return render_step(filler, step, 422 if form.errors else 200, form=form)
+
+
+URGENT_ADVICE_SETTINGS = {EMERGENCY: "URGENT_ADVICE_EMERGENCY", SEE_A_DOCTOR: "URGENT_ADVICE_SEE_A_DOCTOR"}
+
+
+def urgent_advice(filler: Filler):
+    """Tell the patient, in plain words, what their red-flag answers mean they should do now."""
+    level = urgent_advice_level(filler.intake.step_answers(q.RED_FLAGS))
+    if level is None:
+        return redirect(filler.url("step", step=q.next_step(q.RED_FLAGS)))
+    operations.record_urgent_advice_shown(filler.grant, level)
+    db.session.commit()
+    return render_template(
+        "questionnaire/urgent_advice.html",
+        filler=filler,
+        level=level,
+        is_emergency=level == EMERGENCY,
+        advice=current_app.config[URGENT_ADVICE_SETTINGS[level]],
+        continue_url=filler.url("step", step=q.next_step(q.RED_FLAGS)),
+        back_url=filler.url("step", step=q.RED_FLAGS),
+        kiosk_idle_seconds=int(identity.kiosk_idle_limit().total_seconds()),
+    )
 
 
 def pain_step(filler: Filler):
