@@ -220,7 +220,7 @@ def test_own_unsigned_notes_oldest_first_with_their_age(client, login, make_pati
     make_visit(make_patient(last_name="Colleague"), make_user(role="practitioner"))
     drafts = _section(client.get("/").get_data(as_text=True), "Your unsigned notes")
     assert drafts.index("Overdue, ") < drafts.index("Fresh, ")
-    assert "started 2 days ago" in drafts and "started under a minute ago" in drafts
+    assert "started 2 days ago" in drafts and "visit " in drafts and "started under a minute ago" in drafts
     overdue_row = drafts[drafts.index("Overdue, ") : drafts.index("Fresh, ")]
     assert ">Overdue<" in overdue_row and ">Overdue<" not in drafts[drafts.index("Fresh, ") :]
     assert "Signed" not in drafts and "Colleague" not in drafts and "(2)" in drafts
