@@ -25,6 +25,7 @@ FEATURE_RANKS = {
     "questionnaire": 5,
     "visits": 6,
     "home": 7,
+    "outcomes": 7,
     "staff": 7,
 }
 CORE_RANK = 0
