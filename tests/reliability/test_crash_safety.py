@@ -45,8 +45,8 @@ def test_sigkill_during_writes_loses_no_acknowledged_write_and_keeps_the_trail_v
         files = [out for _, out in tablets]
         # Kills spread over the run: the n-th once n/(KILLS+1) of the writes are acknowledged.
         while server.kills < KILLS and time.monotonic() < deadline:
-            if any(process.poll() is not None for process, _ in tablets):
-                break
+            if all(process.poll() is not None for process, _ in tablets):
+                break  # a tablet that is done early leaves the others writing, and being killed under
             if _acknowledged(files) >= WRITES * (server.kills + 1) // (KILLS + 1):
                 server.kill()
                 server.start()
