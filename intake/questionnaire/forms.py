@@ -372,7 +372,7 @@ class RedFlagDecisionForm(FlaskForm):
     referred_to = StringField(
         "Referred to (for a referral)", validators=[Optional(), max_length(160, "Referred to")]
     )
-    referred_on = TypedDateField("Date of the referral (YYYY-MM-DD)", validators=[Optional()])
+    referred_on = TypedDateField("Date of the referral", validators=[Optional()])
     reason = TextAreaField(
         "Reason (required to clear or set aside; optional for a referral)",
         validators=[Optional(), max_length(2000, "The reason")],
