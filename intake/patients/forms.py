@@ -4,7 +4,16 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField, SubmitField, TelField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from intake.clinic_time import clinic_today
@@ -28,6 +37,8 @@ PROVINCES = [
 PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
 POSTAL_CODE = re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$")
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+#: The charts a possible-duplicate warning showed, as the form carries them back: "12,40".
+CHART_IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,19}$")
 
 
 def phone_problem(text: str) -> str | None:
@@ -129,6 +140,8 @@ class PatientForm(ContactDetailsFields, FlaskForm):
     staff_notes = TextAreaField(
         "Notes for staff (optional)", validators=[Optional(), max_length(4000, "Notes for staff")]
     )
+    #: The charts the possible-duplicate warning showed: saving with them seen creates the chart anyway.
+    duplicates_seen = HiddenField(validators=[Optional(), Length(max=260)])
     submit = SubmitField("Save patient")
 
     def demographics(self) -> dict:
@@ -136,8 +149,17 @@ class PatientForm(ContactDetailsFields, FlaskForm):
         return {
             name: field.data if field.data is not None else ""
             for name, field in self._fields.items()
-            if name not in ("submit", "csrf_token")
+            if name not in ("submit", "csrf_token", "duplicates_seen")
         }
+
+    def seen_duplicates(self) -> set[int]:
+        """Return the ids of the charts a possible-duplicate warning showed (nothing, if tampered with)."""
+        text = (self.duplicates_seen.data or "").strip()
+        return {int(each) for each in text.split(",")} if CHART_IDS.match(text) else set()
+
+    def show_duplicates(self, chart_ids) -> None:
+        """Carry the charts a warning shows back with the form, so saving again confirms them seen."""
+        self.duplicates_seen.data = ",".join(str(each) for each in chart_ids)
 
 
 class PatientSearchForm(FlaskForm):

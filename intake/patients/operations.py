@@ -6,14 +6,17 @@ The pages call the operations that record their own audit event (``register_pati
 """
 
 import re
+from collections.abc import Collection
 
 from sqlalchemy import update
 
 from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.extensions import db
+from intake.patients.duplicates import PossibleDuplicate, changes_identity, possible_duplicates
 from intake.patients.models import Counter, Patient
 from intake.patients.search import search_key
+from intake.refused import FORM, Refused
 
 CHART_COUNTER = "chart_number"
 FIRST_CHART_NUMBER = 1001
@@ -99,15 +102,40 @@ def _record(action: str, patient: Patient) -> None:
     record_event(action, patient=patient, record_type="patient", record_id=patient.id)
 
 
-def register_patient(values: dict, *, by) -> Patient:
-    """Open a chart for a new patient and record its creation."""
+class PossibleDuplicates(Refused):
+    """Charts that may be the same person; the change goes ahead once the person saving has seen them."""
+
+    def __init__(self, matches: list[PossibleDuplicate]):
+        super().__init__({FORM: "This may be a patient who already has a chart. Check the charts below."})
+        self.matches = matches
+
+
+def _refuse_unseen_duplicates(values: dict, seen: Collection[int], besides: Patient | None = None) -> None:
+    matches = possible_duplicates(values, besides=besides)
+    if any(match.patient.id not in seen for match in matches):
+        raise PossibleDuplicates(matches)
+
+
+def register_patient(values: dict, *, by, duplicates_seen: Collection[int] = ()) -> Patient:
+    """Open a chart for a new patient and record its creation.
+
+    Refused with the possible duplicates (``PossibleDuplicates``) unless every one of them is in
+    ``duplicates_seen``: the charts the person saving was shown and chose to create a new chart beside.
+    """
+    _refuse_unseen_duplicates(values, duplicates_seen)
     patient = create_patient(values, created_by=by)
     _record(audit.CREATE, patient)
     return patient
 
 
-def edit_patient(patient: Patient, values: dict) -> None:
-    """Change a patient's details and record the edit."""
+def edit_patient(patient: Patient, values: dict, *, duplicates_seen: Collection[int] = ()) -> None:
+    """Change a patient's details and record the edit.
+
+    A change of name, birth date, phone or email that makes the chart look like another is refused with the
+    possible duplicates (``PossibleDuplicates``) unless each was seen (``duplicates_seen``).
+    """
+    if changes_identity(patient, values):
+        _refuse_unseen_duplicates(values, duplicates_seen, besides=patient)
     apply_demographics(patient, values)
     _record(audit.EDIT, patient)
 
@@ -119,6 +147,11 @@ def archive_patient(patient: Patient) -> None:
 
 
 def restore_patient(patient: Patient) -> None:
-    """Put an archived patient back on the list and record it."""
+    """Put an archived patient back on the list and record it (never a chart merged into another)."""
+    if patient.merged_into_id is not None:
+        raise Refused(
+            "This chart was merged into another chart of the same person and stays archived: "
+            "open the chart it was merged into."
+        )
     set_archived(patient, False)
     _record(audit.RESTORE, patient)

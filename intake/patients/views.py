@@ -11,10 +11,12 @@ from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients import bp, operations
 from intake.patients.chart import sections_for
+from intake.patients.duplicates import merge_links
 from intake.patients.forms import PatientForm, PatientSearchForm
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
 from intake.patients.search import COUNT_CAP, patient_page, patient_search_filter
+from intake.refused import Refused
 
 
 @bp.route("/")
@@ -51,13 +53,27 @@ def index():
 def create():
     form = PatientForm()
     if form.validate_on_submit():
-        patient = operations.register_patient(form.demographics(), by=current_user)
+        try:
+            patient = operations.register_patient(
+                form.demographics(), by=current_user, duplicates_seen=form.seen_duplicates()
+            )
+        except operations.PossibleDuplicates as found:
+            return _form_with_duplicates(form, None, found)
         db.session.commit()
         flash(f"Created chart {patient.chart_number} for {patient.spoken_name}.", "success")
         if request.form.get("then") == "intake":  # "Save and start intake"
             return redirect(url_for("intake.start", patient_id=patient.id))
         return redirect(url_for("patients.chart", patient_id=patient.id))
     return render_template("patients/form.html", form=form, patient=None), 422 if form.errors else 200
+
+
+def _form_with_duplicates(form: PatientForm, patient: Patient | None, found: "operations.PossibleDuplicates"):
+    """Show the form again as typed, with the charts that may be the same person and a way to go on anyway.
+
+    The matches show what the patient list shows of a chart (number, name, birth date), which records no view.
+    """
+    form.show_duplicates(match.patient.id for match in found.matches)
+    return render_template("patients/form.html", form=form, patient=patient, duplicates=found.matches)
 
 
 @bp.route("/<int:patient_id>")
@@ -68,7 +84,11 @@ def chart(patient_id: int):
     db.session.commit()
     sections = [(section, section.load(patient)) for section in sections_for(current_user.role)]
     return render_template(
-        "patients/chart.html", patient=patient, sections=sections, confirm_form=ConfirmForm()
+        "patients/chart.html",
+        patient=patient,
+        sections=sections,
+        confirm_form=ConfirmForm(),
+        merges=merge_links(patient),
     )
 
 
@@ -81,17 +101,28 @@ def edit(patient_id: int):
         record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
         db.session.commit()
     if form.validate_on_submit():
-        operations.edit_patient(patient, form.demographics())
+        try:
+            operations.edit_patient(patient, form.demographics(), duplicates_seen=form.seen_duplicates())
+        except operations.PossibleDuplicates as found:
+            return _form_with_duplicates(form, patient, found)
         db.session.commit()
         flash(f"Saved {patient.spoken_name}'s details.", "success")
         return redirect(url_for("patients.chart", patient_id=patient.id))
     return render_template("patients/form.html", form=form, patient=patient), 422 if form.errors else 200
 
 
-@bp.route("/<int:patient_id>/archive", methods=["POST"])
+@bp.route("/<int:patient_id>/archive", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def archive(patient_id: int):
-    return _set_archived(patient_id, operations.archive_patient, "archived; their chart is kept")
+    """Ask first: say what archiving does (and that it can be undone), then archive on confirmation."""
+    patient = get_patient(patient_id)
+    if request.method == "POST":
+        return _set_archived(patient_id, operations.archive_patient, "archived; their chart is kept")
+    if patient.is_archived:
+        return redirect(url_for("patients.chart", patient_id=patient.id))
+    record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
+    db.session.commit()
+    return render_template("patients/archive.html", patient=patient, confirm_form=ConfirmForm())
 
 
 @bp.route("/<int:patient_id>/restore", methods=["POST"])
@@ -104,7 +135,11 @@ def _set_archived(patient_id: int, change, outcome: str):
     patient = get_patient(patient_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    change(patient)
+    try:
+        change(patient)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("patients.chart", patient_id=patient.id))
     db.session.commit()
     flash(f"{patient.spoken_name} {outcome}.", "success")
     return redirect(url_for("patients.chart", patient_id=patient.id))

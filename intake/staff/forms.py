@@ -79,3 +79,27 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 class SignInSecurityForm(FlaskForm):
     require_two_step = BooleanField("Require 2-step sign-in for every staff account")
     submit = SubmitField("Save sign-in settings")
+
+
+def _chart_number_field(label: str, missing: str) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            DataRequired(missing),
+            Length(max=12, message="A chart number is at most 12 characters, like C-001001."),
+        ],
+    )
+
+
+class MergeChartsForm(FlaskForm):
+    """The two charts of one person an administrator merges: the duplicate, and the chart to keep."""
+
+    class Meta:
+        csrf = False  # the choice is a GET (a preview that changes nothing); the merge itself is a POST with CSRF
+
+    duplicate = _chart_number_field(
+        "Duplicate chart (archived by the merge)", "Type the duplicate's chart number, like C-001002."
+    )
+    kept = _chart_number_field(
+        "Chart to keep (everything moves here)", "Type the chart number to keep, like C-001001."
+    )

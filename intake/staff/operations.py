@@ -1,4 +1,5 @@
-"""An administrator's changes to staff accounts, each with its audit event (the caller commits).
+"""An administrator's changes to staff accounts, and the merge of two charts of the same person, each with its
+audit event (the caller commits).
 
 The rules about an administrator's own account live here, so every page that changes an
 account refuses the same things with the same message.
@@ -11,7 +12,15 @@ from intake.auth import two_step
 from intake.auth.models import User
 from intake.auth.roles import ADMIN, ROLE_LABELS
 from intake.extensions import db
+from intake.patients.models import Patient
 from intake.refused import Refused
+from intake.staff.chart_merge import (
+    MergePreview,
+    merge_problems,
+    moved_columns,
+    preview_merge,
+    unhandled_references,
+)
 
 STAFF_ACCOUNT = "staff_account"
 
@@ -88,3 +97,54 @@ def require_two_step(wanted: bool) -> bool:
     two_step.set_two_step_required(wanted)
     record_event(audit.SETTING_CHANGE, detail=f"require 2-step sign-in: {'on' if wanted else 'off'}")
     return True
+
+
+def _locked(patient_id: int) -> Patient | None:
+    """Fetch a chart for the merge, locked until commit (PostgreSQL), as it is now in the database."""
+    return db.session.get(Patient, patient_id, with_for_update=True, populate_existing=True)
+
+
+def merge_charts(duplicate_id: int, kept_id: int) -> MergePreview:
+    """Move everything of the duplicate chart to the kept chart, archive the duplicate, record it on both.
+
+    Refused (nothing changed) for a chart merged into itself, into an archived or merged chart, or from a chart
+    already merged. Audit events are never moved: the trail is append-only (see ``intake.staff.chart_merge``).
+    """
+    duplicate, kept = _locked(duplicate_id), _locked(kept_id)
+    problems = merge_problems(duplicate, kept)
+    if problems:
+        raise Refused(problems)
+    assert duplicate is not None and kept is not None  # noqa: S101 (merge_problems refused the missing ones)
+    unhandled = unhandled_references(db.metadata)
+    if unhandled:  # a new kind of record naming a patient: never leave it behind on an archived chart
+        raise RuntimeError(f"the chart merge does not say what to do with {unhandled}")
+    moved = preview_merge(duplicate, kept)
+    for table, column in moved_columns(db.metadata):
+        db.session.execute(table.update().where(table.c[column] == duplicate.id).values({column: kept.id}))
+    duplicate.merged_into_id = kept.id
+    duplicate.is_archived = True
+    record_event(
+        audit.ARCHIVE,
+        patient=duplicate,
+        record_type="patient",
+        record_id=duplicate.id,
+        detail=f"merged into {kept.chart_number}: moved {moved.summary()}",
+    )
+    record_event(
+        audit.EDIT,
+        patient=kept,
+        record_type="patient",
+        record_id=kept.id,
+        detail=f"chart {duplicate.chart_number} merged into this chart: moved {moved.summary()}",
+    )
+    _reload_moved(duplicate.id)
+    return moved
+
+
+def _reload_moved(duplicate_id: int) -> None:
+    """Have records loaded before the merge read their new chart (the move was made in SQL)."""
+    moved_tables = {table.name for table, _ in moved_columns(db.metadata)}
+    for record in list(db.session.identity_map.values()):
+        table = getattr(record, "__table__", None)
+        if table is not None and table.name in moved_tables:
+            db.session.expire(record)

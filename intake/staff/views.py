@@ -1,8 +1,10 @@
 """Staff account administration."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from intake.audit import models as audit
+from intake.audit.operations import record_event
 from intake.auth import two_step
 from intake.auth.access import roles_required
 from intake.auth.models import User
@@ -10,9 +12,17 @@ from intake.auth.roles import ADMIN
 from intake.auth.sessions import describe_duration, start_session
 from intake.extensions import db
 from intake.forms import ConfirmForm
+from intake.patients.models import Patient
 from intake.refused import Refused
 from intake.staff import bp, operations
-from intake.staff.forms import EditStaffForm, NewStaffForm, ResetPasswordForm, SignInSecurityForm
+from intake.staff.chart_merge import find_chart, merge_problems, preview_merge
+from intake.staff.forms import (
+    EditStaffForm,
+    MergeChartsForm,
+    NewStaffForm,
+    ResetPasswordForm,
+    SignInSecurityForm,
+)
 
 
 def _get_user(user_id: int) -> User:
@@ -177,3 +187,57 @@ def sign_in_security():
         "longest": describe_duration(config["SESSION_ABSOLUTE_TIMEOUT"]),
     }
     return render_template("staff/security.html", form=form, limits=limits), 422 if form.errors else 200
+
+
+@bp.route("/charts/merge")
+@roles_required(ADMIN)
+def merge_charts():
+    """Choose the duplicate and the chart to keep; once both are valid, preview what the merge moves."""
+    form = MergeChartsForm(request.args)
+    if not request.args:
+        return render_template("staff/merge.html", form=form, preview=None)
+    if not form.validate():
+        return render_template("staff/merge.html", form=form, preview=None), 422
+    duplicate, kept = find_chart(form.duplicate.data), find_chart(form.kept.data)
+    problems = merge_problems(duplicate, kept)
+    if problems:
+        for name, message in problems.items():
+            form[name].errors = [*form[name].errors, message]
+        return render_template("staff/merge.html", form=form, preview=None), 422
+    assert duplicate is not None and kept is not None  # noqa: S101 (merge_problems refused the missing ones)
+    for patient in (duplicate, kept):  # the preview shows both charts' names and records
+        record_event(
+            audit.VIEW, patient=patient, record_type="patient", record_id=patient.id, detail="merge preview"
+        )
+    db.session.commit()
+    preview = preview_merge(duplicate, kept)
+    return render_template("staff/merge.html", form=form, preview=preview, confirm_form=ConfirmForm())
+
+
+@bp.route("/charts/merge", methods=["POST"])
+@roles_required(ADMIN)
+def merge_charts_confirmed():
+    _confirmed_or_400()
+    duplicate_id = request.form.get("duplicate_id", type=int)
+    kept_id = request.form.get("kept_id", type=int)
+    if duplicate_id is None or kept_id is None:
+        abort(400)
+    try:
+        moved = operations.merge_charts(duplicate_id, kept_id)
+    except Refused:
+        db.session.rollback()  # the choice is shown again, each reason beside its chart number
+        duplicate, kept = db.session.get(Patient, duplicate_id), db.session.get(Patient, kept_id)
+        return redirect(
+            url_for(
+                "staff.merge_charts",
+                duplicate=duplicate.chart_number if duplicate else str(duplicate_id),
+                kept=kept.chart_number if kept else str(kept_id),
+            )
+        )
+    db.session.commit()
+    flash(
+        f"Chart {moved.duplicate.chart_number} was merged into {moved.kept.chart_number} and archived; "
+        f"moved {moved.summary()}.",
+        "success",
+    )
+    return redirect(url_for("patients.chart", patient_id=kept_id))
