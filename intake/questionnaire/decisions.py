@@ -8,7 +8,7 @@ whatever the number of patients asked about or the size of the clinic.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Select, and_, func, or_
 from sqlalchemy.orm import aliased, joinedload
 
 from intake.extensions import db
@@ -60,7 +60,8 @@ def _some_flag_undecided():
     return and_(Intake.red_flag_count > 0, decided < Intake.red_flag_count)
 
 
-def _open_flags(intakes: list[Intake]) -> list[OpenRedFlags]:
+def open_red_flags(intakes: list[Intake]) -> list[OpenRedFlags]:
+    """Return, for those of these intakes with red flags still to decide, the flags (one query; patients loaded)."""
     decisions = latest_decisions([intake.id for intake in intakes])
     found = []
     for intake in intakes:
@@ -82,10 +83,14 @@ def undecided_red_flags(patient_ids: list[int]) -> dict[int, list[Alert]]:
             .where(Intake.patient_id.in_(patient_ids), Intake.status == SUBMITTED, _is_latest_submitted())
         )
     )
-    return {found.patient.id: found.undecided for found in _open_flags(intakes)}
+    return {found.patient.id: found.undecided for found in open_red_flags(intakes)}
 
 
-def _open_intakes_query():
+def undecided_red_flag_intakes() -> Select:
+    """SQL: the latest submitted intakes of active patients with red flags still to decide (order and page it).
+
+    A prefilter by the count each intake raised: pass what it returns through open_red_flags to name the flags.
+    """
     return (
         db.select(Intake)
         .join(Patient, Patient.id == Intake.patient_id)
@@ -98,18 +103,18 @@ def patients_with_undecided_red_flags(limit: int) -> list[OpenRedFlags]:
     """Return up to ``limit`` patients whose latest intake has red flags to decide, newest intake first."""
     intakes = list(
         db.session.scalars(
-            _open_intakes_query()
+            undecided_red_flag_intakes()
             .options(joinedload(Intake.patient))
             .order_by(Intake.submitted_at.desc(), Intake.id.desc())
             .limit(limit)
         )
     )
-    return _open_flags(intakes)
+    return open_red_flags(intakes)
 
 
 def count_patients_with_undecided_red_flags(cap: int = 10_000) -> int:
     """Return how many patients have red flags to decide, counting no further than ``cap``."""
-    capped = _open_intakes_query().with_only_columns(Intake.id).limit(cap).subquery()
+    capped = undecided_red_flag_intakes().with_only_columns(Intake.id).limit(cap).subquery()
     return db.session.scalar(db.select(func.count()).select_from(capped)) or 0
 
 
@@ -123,13 +128,3 @@ def decision_history(intake_id: int) -> list[RedFlagDecision]:
             .order_by(RedFlagDecision.decided_at, RedFlagDecision.id)
         )
     )
-
-
-def undecided_red_flag_intakes():
-    """Return the query of each patient's latest submitted intake with red flags to decide, for lists paged by key."""
-    return _open_intakes_query()
-
-
-def open_red_flags(intakes: list[Intake]) -> list[OpenRedFlags]:
-    """Return those of these intakes with red flags to decide, with those flags (one query in all)."""
-    return _open_flags(intakes)

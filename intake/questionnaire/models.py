@@ -103,7 +103,6 @@ class IntakeAccess(Model):
     created_by: Mapped["User | None"] = relationship("User")
 
 
-
 REFERRED = "referred"
 CLEARED = "cleared"
 NOT_APPLICABLE = "not_applicable"
@@ -119,9 +118,12 @@ class RedFlagDecision(Model):
 
     __tablename__ = "red_flag_decision"
     __table_args__ = (
-        CheckConstraint("kind IN (" + ", ".join(f"'{kind}'" for kind in DECISION_KINDS) + ")", name="kind_known"),
         CheckConstraint(
-            f"kind <> '{REFERRED}' OR (referred_to IS NOT NULL AND referred_on IS NOT NULL)", name="referral_complete"
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in DECISION_KINDS) + ")", name="kind_known"
+        ),
+        CheckConstraint(
+            f"kind <> '{REFERRED}' OR (referred_to IS NOT NULL AND referred_on IS NOT NULL)",
+            name="referral_complete",
         ),
         Index("ix_red_flag_decision_intake_flag", "intake_id", "flag_code", "id"),
     )
