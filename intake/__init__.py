@@ -110,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     from intake.audit import views as _audit_views  # noqa: F401
     from intake.auth import bp as auth_bp
     from intake.auth import views as _auth_views  # noqa: F401
+    from intake.fhir import bp as fhir_bp
+    from intake.fhir import views as _fhir_views  # noqa: F401
     from intake.home import bp as home_bp
     from intake.home import views as _home_views  # noqa: F401
     from intake.pain import bp as pain_bp
@@ -136,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         intake_link_bp,
         pain_bp,
         visits_bp,
+        fhir_bp,
         audit_bp,
     )
     for blueprint in blueprints:
@@ -146,6 +149,7 @@ def register_chart_sections(app: Flask) -> None:
     """List every section of the patient chart page, in page order (negative orders sit above the details)."""
     from intake.audit import chart as audit_chart
     from intake.auth.roles import CLINICAL, STAFF
+    from intake.fhir import chart as fhir_chart
     from intake.pain import chart as pain_chart
     from intake.patients.chart import ChartSection, register_sections
     from intake.questionnaire import chart as questionnaire_chart
@@ -177,6 +181,7 @@ def register_chart_sections(app: Flask) -> None:
             ),
             ChartSection("pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary),
             ChartSection("visits", 30, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline),
+            ChartSection("record", 800, "fhir/_chart_record.html", CLINICAL, fhir_chart.record_downloads),
             # Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
             ChartSection("audit_viewers", 900, "audit/_chart_viewers.html", STAFF, audit_chart.chart_viewers),
         ),

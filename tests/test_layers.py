@@ -1,4 +1,4 @@
-"""Imports run downward only: core < audit < auth < patients < pain < questionnaire < visits < home, staff.
+"""Imports run downward only: core < audit < auth < patients < pain < questionnaire < visits < home, staff, fhir.
 
 The app level (the factory, the model registry, the CLI, the demo, the health check) and the audit
 trail's reading pages sit on top and may import anything. The walk reads every import statement,
@@ -27,6 +27,7 @@ FEATURE_RANKS = {
     "home": 7,
     "outcomes": 7,
     "staff": 7,
+    "fhir": 7,
 }
 CORE_RANK = 0
 APP_LEVEL = {

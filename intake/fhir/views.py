@@ -1,0 +1,54 @@
+"""Downloads of one patient's record: the whole chart as FHIR R4 JSON, and the visits as CSV (clinical staff)."""
+
+import json
+import re
+
+from flask import Response
+
+from intake.audit import models as audit
+from intake.audit.operations import record_event
+from intake.auth.access import roles_required
+from intake.auth.roles import CLINICAL
+from intake.clinic_time import clinic_today
+from intake.extensions import db
+from intake.fhir import bp
+from intake.fhir.bundle import patient_record
+from intake.patients.records import get_patient
+from intake.visits.export import export_filename, load_visit_lines, visits_csv
+
+FHIR_JSON = "application/fhir+json"
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/fhir.json")
+@roles_required(*CLINICAL)
+def fhir_record(patient_id: int):
+    patient = get_patient(patient_id)
+    bundle = patient_record(patient)
+    record_event(
+        audit.EXPORT,
+        patient=patient,
+        record_type="patient_record",
+        detail=f"FHIR R4 bundle, whole record ({len(bundle['entry'])} resources)",
+    )
+    db.session.commit()
+    chart = re.sub(r"[^A-Za-z0-9-]", "", patient.chart_number)
+    filename = f"record-{chart}-{clinic_today().isoformat()}.fhir.json"
+    return _download(json.dumps(bundle, ensure_ascii=False, indent=1), FHIR_JSON, filename)
+
+
+@bp.route("/visits.csv")
+@roles_required(*CLINICAL)
+def visits_export(patient_id: int):
+    patient = get_patient(patient_id)
+    lines = load_visit_lines(patient.id)
+    record_event(audit.EXPORT, patient=patient, record_type="visits", detail=f"CSV, {len(lines)} visits")
+    db.session.commit()
+    return _download(visits_csv(lines), "text/csv", export_filename(patient.chart_number, clinic_today()))
