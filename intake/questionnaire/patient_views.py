@@ -399,6 +399,9 @@ def review(filler: Filler, status: int = 200):
         status,
         summary=summarise(intake, intake.patient),
         missing=[q.STEP_BY_KEY[key] for key in operations.missing_steps(intake)],
+        urgent_advice_url=(
+            filler.url("urgent_advice") if urgent_advice_level(intake.step_answers(q.RED_FLAGS)) else None
+        ),
     )
 
 

@@ -105,3 +105,11 @@ def test_a_clinic_tablet_shows_the_same_advice(app, client, login, make_patient)
     assert saved.headers["Location"].endswith("/kiosk/urgent-advice")
     html = client.get("/kiosk/urgent-advice").get_data(as_text=True)
     assert "Please get help now" in html and "Clinic tablet" in html
+
+
+def test_the_review_step_reminds_the_patient_what_to_do_now(client, link):
+    client.post(f"{link}/{q.RED_FLAGS}", data=red_flags(saddle_numbness=True))
+    review = client.get(f"{link}/review").get_data(as_text=True)
+    assert f'<a href="{link}/urgent-advice">What to do now</a>' in review
+    client.post(f"{link}/{q.RED_FLAGS}", data=red_flags())
+    assert "What to do now" not in client.get(f"{link}/review").get_data(as_text=True)
