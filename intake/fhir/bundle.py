@@ -17,8 +17,8 @@ What the record holds, and how it is written:
   ``DocumentReference`` per version: the signed original and each amendment, each amendment's author, time
   and reason a ``Provenance`` (the signature too).
 
-Every resource has a ``urn:uuid`` fullUrl derived from the record it comes from, so two exports of the same
-chart name the same resource alike; every reference points inside the bundle.
+Every resource has a ``urn:uuid`` fullUrl derived from the chart and the record it comes from, so two exports of
+the same chart name the same resource alike and no two charts share one; every reference points inside the bundle.
 """
 
 import base64
@@ -55,16 +55,14 @@ ACUPUNCTURE_KINDS = (ACUPUNCTURE, BOTH)
 MASSAGE_KINDS = (MASSAGE, BOTH)
 
 
-def resource_id(kind: str, key: object) -> str:
+def record_namespace(patient: Patient) -> uuid.UUID:
+    """Return the namespace of one chart's resource ids: stable across its exports, unlike any other chart's."""
+    return uuid.uuid5(RECORD_NAMESPACE, f"{patient.chart_number}/{patient.created_at.isoformat()}")
+
+
+def resource_id(namespace: uuid.UUID, kind: str, key: object) -> str:
     """Return the stable id of one record's resource."""
-    return str(uuid.uuid5(RECORD_NAMESPACE, f"{kind}/{key}"))
-
-
-def reference(kind: str, key: object, display: str | None = None) -> dict:
-    found = {"reference": f"urn:uuid:{resource_id(kind, key)}"}
-    if display:
-        found["display"] = display
-    return found
+    return str(uuid.uuid5(namespace, f"{kind}/{key}"))
 
 
 def instant(moment: datetime) -> str:
@@ -81,26 +79,36 @@ def _attachment(text: str, content_type: str, title: str | None = None) -> dict:
     return found
 
 
-def _entry(kind: str, key: object, resource: dict) -> dict:
-    resource_key = resource_id(kind, key)
-    return {"fullUrl": f"urn:uuid:{resource_key}", "resource": {"id": resource_key, **resource}}
-
-
 class RecordBuilder:
     """Collects the bundle's entries for one patient."""
 
     def __init__(self, patient: Patient):
         self.patient = patient
-        self.patient_ref = reference("Patient", patient.id, patient.display_name)
+        self.namespace = record_namespace(patient)
+        self.patient_ref = self.ref("Patient", patient.id, patient.display_name)
         self.entries: list[dict] = []
         self.practitioner_ids: set[int] = set()
 
+    def ref(self, kind: str, key: object, display: str | None = None) -> dict:
+        """Return a Reference to the resource of one record, inside the bundle."""
+        found = {"reference": f"urn:uuid:{resource_id(self.namespace, kind, key)}"}
+        if display:
+            found["display"] = display
+        return found
+
+    def entry(self, kind: str, key: object, resource: dict) -> dict:
+        resource_key = resource_id(self.namespace, kind, key)
+        return {
+            "fullUrl": f"urn:uuid:{resource_key}",
+            "resource": {"resourceType": kind, "id": resource_key, **resource},
+        }
+
     def add(self, kind: str, key: object, resource: dict) -> None:
-        self.entries.append(_entry(kind, key, {"resourceType": kind, **resource}))
+        self.entries.append(self.entry(kind, key, resource))
 
     def practitioner(self, user_id: int, display: str | None = None) -> dict:
         self.practitioner_ids.add(user_id)
-        return reference("Practitioner", user_id, display)
+        return self.ref("Practitioner", user_id, display)
 
 
 def _patient_resource(patient: Patient) -> dict:
@@ -221,7 +229,7 @@ def _add_intake(builder: RecordBuilder, intake: Intake, decisions: list[RedFlagD
     if items:
         response["item"] = items
     builder.add("QuestionnaireResponse", intake.id, response)
-    response_ref = reference("QuestionnaireResponse", intake.id)
+    response_ref = builder.ref("QuestionnaireResponse", intake.id)
     if intake.consent_signed_at is not None:
         _add_consent(builder, intake)
     if intake.status == SUBMITTED and intake.odi_percent is not None and intake.submitted_at:
@@ -287,7 +295,7 @@ def _add_consent(builder: RecordBuilder, intake: Intake) -> None:
         "Provenance",
         f"consent/{intake.id}",
         {
-            "target": [reference("Consent", intake.id)],
+            "target": [builder.ref("Consent", intake.id)],
             "recorded": signed,
             "agent": [
                 {
@@ -339,7 +347,7 @@ def _add_red_flags(
                     "text": f"Decision on: {alert.message}",
                 },
                 "subject": builder.patient_ref,
-                "focus": [reference("Flag", flag_key)],
+                "focus": [builder.ref("Flag", flag_key)],
                 "effectiveDateTime": instant(decision.decided_at),
                 "performer": [builder.practitioner(decision.decided_by_id, decision.decided_by_name)],
                 "valueCodeableConcept": {
@@ -378,9 +386,9 @@ def _add_pain_score(builder: RecordBuilder, score: PainScore, replaced: set[tupl
     elif score.intake_id is not None:
         observation["performer"] = [builder.patient_ref]
     if score.visit_id is not None:
-        observation["encounter"] = reference("Encounter", score.visit_id)
+        observation["encounter"] = builder.ref("Encounter", score.visit_id)
     if score.intake_id is not None:
-        observation["derivedFrom"] = [reference("QuestionnaireResponse", score.intake_id)]
+        observation["derivedFrom"] = [builder.ref("QuestionnaireResponse", score.intake_id)]
     builder.add("Observation", f"pain/{score.id}", observation)
 
 
@@ -408,7 +416,7 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
     note = versions[-1][0]
     started = datetime.fromisoformat(note["visit_at"]) if note.get("visit_at") else visit.visit_at
     practitioner = builder.practitioner(visit.practitioner_id)
-    encounter_ref = reference("Encounter", visit.id)
+    encounter_ref = builder.ref("Encounter", visit.id)
     finished = visit.is_signed
     period = {"start": instant(started)}
     if note.get("duration_minutes"):
@@ -478,7 +486,7 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
         if amendment is not None:
             document["description"] = f"Amendment: {amendment.reason}"
             document["relatesTo"] = [
-                {"code": "replaces", "target": reference("DocumentReference", f"{visit.id}/{n - 1}")}
+                {"code": "replaces", "target": builder.ref("DocumentReference", f"{visit.id}/{n - 1}")}
             ]
         elif visit.signed_by_id is not None:
             document["authenticator"] = builder.practitioner(visit.signed_by_id, visit.signed_name or None)
@@ -488,7 +496,7 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
                 "Provenance",
                 f"amendment/{amendment.id}",
                 {
-                    "target": [reference("DocumentReference", f"{visit.id}/{n}")],
+                    "target": [builder.ref("DocumentReference", f"{visit.id}/{n}")],
                     "recorded": instant(amendment.amended_at),
                     "reason": [{"text": amendment.reason}],
                     "activity": {"coding": [codes.coding(codes.DATA_OPERATION, "UPDATE", "revise")]},
@@ -501,7 +509,7 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
                         }
                     ],
                     "entity": [
-                        {"role": "revision", "what": reference("DocumentReference", f"{visit.id}/{n - 1}")}
+                        {"role": "revision", "what": builder.ref("DocumentReference", f"{visit.id}/{n - 1}")}
                     ],
                 },
             )
@@ -511,7 +519,7 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
             "Provenance",
             f"signature/{visit.id}",
             {
-                "target": [reference("DocumentReference", f"{visit.id}/0")],
+                "target": [builder.ref("DocumentReference", f"{visit.id}/0")],
                 "recorded": instant(visit.signed_at),
                 "agent": [
                     {
@@ -532,14 +540,15 @@ def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
         )
 
 
-def _practitioner_entries(user_ids: set[int]) -> list[dict]:
-    users = db.session.scalars(db.select(User).where(User.id.in_(sorted(user_ids))).order_by(User.id))
+def _practitioner_entries(builder: RecordBuilder) -> list[dict]:
+    user_ids = sorted(builder.practitioner_ids)
+    users = db.session.scalars(db.select(User).where(User.id.in_(user_ids)).order_by(User.id))
     entries = []
     for user in users:
-        resource: dict = {"resourceType": "Practitioner", "name": [{"text": user.full_name}]}
+        resource: dict = {"name": [{"text": user.full_name}]}
         if user.designation:
             resource["qualification"] = [{"code": {"text": user.designation}}]
-        entries.append(_entry("Practitioner", user.id, resource))
+        entries.append(builder.entry("Practitioner", user.id, resource))
     return entries
 
 
@@ -593,7 +602,7 @@ def patient_record(patient: Patient) -> dict:
         _add_pain_score(builder, score, replaced)
     for visit in visits:
         _add_visit(builder, visit)
-    entries = builder.entries[:1] + _practitioner_entries(builder.practitioner_ids) + builder.entries[1:]
+    entries = builder.entries[:1] + _practitioner_entries(builder) + builder.entries[1:]
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

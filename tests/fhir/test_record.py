@@ -358,3 +358,16 @@ def test_dates_are_utc(full_record, client, login):
     encounter = next(e for e in resources(bundle, "Encounter") if e["status"] == "finished")
     assert encounter["period"] == {"start": "2025-03-03T16:30:00+00:00", "end": "2025-03-03T17:30:00+00:00"}
     assert date.fromisoformat(bundle["timestamp"][:10]) >= date(2025, 1, 1)
+
+
+def test_resource_ids_are_stable_across_exports_and_never_shared_with_another_chart(
+    client, login, full_record, make_patient
+):
+    patient, *_ = full_record
+    other = make_patient()
+    login("practitioner")
+    first = [entry["fullUrl"] for entry in download(client, patient.id)[1]["entry"]]
+    again = [entry["fullUrl"] for entry in download(client, patient.id)[1]["entry"]]
+    elsewhere = [entry["fullUrl"] for entry in download(client, other.id)[1]["entry"]]
+    assert first == again
+    assert not set(first) & set(elsewhere)
