@@ -1,5 +1,6 @@
 """The patient's whole record as a FHIR R4 Bundle: valid against the official schema, complete, one patient only."""
 
+import base64
 import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -371,3 +372,31 @@ def test_resource_ids_are_stable_across_exports_and_never_shared_with_another_ch
     elsewhere = [entry["fullUrl"] for entry in download(client, other.id)[1]["entry"]]
     assert first == again
     assert not set(first) & set(elsewhere)
+
+
+def test_scores_an_amendment_corrected_are_marked_amended_and_the_signed_ones_kept_in_the_note(
+    app, client, login, full_record
+):
+    patient, _practitioner, _intake, visit_id = full_record
+    with app.app_context():
+        amendment = db.session.scalars(db.select(Amendment).where(Amendment.visit_id == visit_id)).one()
+        amendment.pain_replaced = {"pain_before": {"lower_back_l": 8, "buttock_r": 5}}
+        db.session.commit()
+    login("practitioner")
+    _response, bundle = download(client, patient.id)
+
+    pain = [o for o in resources(bundle, "Observation") if o["code"]["coding"][0]["code"] == "72514-3"]
+    statuses = {
+        (
+            next(
+                c["code"] for cat in o["category"] for c in cat["coding"] if c["system"] == codes.PAIN_CONTEXT
+            ),
+            o["status"],
+        )
+        for o in pain
+    }
+    assert ("before_treatment", "amended") in statuses and ("after_treatment", "final") in statuses
+    original = next(d for d in resources(bundle, "DocumentReference") if d["status"] == "superseded")
+    text = base64.b64decode(original["content"][0]["attachment"]["data"]).decode("utf-8")
+    assert "Lower back, left 8" in text  # the note as signed, before the correction
+    assert schema_errors(bundle) == []
