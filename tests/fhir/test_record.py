@@ -251,8 +251,12 @@ def test_pain_scores_carry_loinc_and_snomed_body_sites_with_laterality(client, l
     assert treated and all(o["encounter"]["reference"].startswith("urn:uuid:") for o in treated)
 
 
-def test_pain_scores_round_trip_through_the_bundle(app, client, login, full_record):
+def test_pain_scores_round_trip_through_the_bundle(
+    app, client, login, full_record, make_patient, record_pain
+):
     patient, *_ = full_record
+    someone_else = make_patient()
+    record_pain(someone_else, {"lower_back_l": 9, "calf_r": 8}, context=CHECK_IN, recorded_at=VISIT_AT)
     login("practitioner")
     _response, bundle = download(client, patient.id)
 
@@ -276,9 +280,13 @@ def test_pain_scores_round_trip_through_the_bundle(app, client, login, full_reco
     assert exported == held
 
 
-def test_record_never_includes_another_patients_rows(client, other_patient_world, full_record):
+def test_record_never_includes_another_patients_rows(client, other_patient_world, full_record, record_pain):
     patient, *_ = full_record
     world = other_patient_world
+    canary_patient = type("PatientRef", (), {"id": world.patient_b_id})()
+    record_pain(
+        canary_patient, {"calf_l": 9}, context=CHECK_IN, recorded_at=VISIT_AT
+    )  # a region A never scored
     sign_in(client, world.email("practitioner"))
 
     _response, own = download(client, patient.id)
@@ -286,6 +294,8 @@ def test_record_never_includes_another_patients_rows(client, other_patient_world
 
     text = json.dumps(own)
     assert CLINICAL_CANARY not in text and NAME_CANARY not in text
+    assert "calf_l" not in text and "calf_l" in json.dumps(other)
+    assert len(resources(own, "Encounter")) == 2 and len(resources(own, "QuestionnaireResponse")) == 1
     assert CLINICAL_CANARY in json.dumps(other) and NAME_CANARY in json.dumps(other)
     assert schema_errors(other) == []
     Bundle.model_validate(other)
