@@ -58,7 +58,10 @@ def _given_names_match(first: set[str], second: set[str]) -> bool:
     for one in first:
         for other in second:
             shorter, longer = sorted((one, other), key=len)
-            if shorter == longer or (len(shorter) >= SHORTEST_NAME_PREFIX and longer.startswith(shorter)):
+            if shorter == longer:
+                return True
+            # A name's start ("Chris"): whole words only, so "Writer1" does not start "Writer12".
+            if shorter.isalpha() and len(shorter) >= SHORTEST_NAME_PREFIX and longer.startswith(shorter):
                 return True
     return False
 

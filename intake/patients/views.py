@@ -111,18 +111,22 @@ def edit(patient_id: int):
     return render_template("patients/form.html", form=form, patient=patient), 422 if form.errors else 200
 
 
-@bp.route("/<int:patient_id>/archive", methods=["GET", "POST"])
+@bp.route("/<int:patient_id>/archive/confirm")
 @roles_required(*STAFF)
-def archive(patient_id: int):
-    """Ask first: say what archiving does (and that it can be undone), then archive on confirmation."""
+def confirm_archive(patient_id: int):
+    """Ask first: say what archiving does (and that it can be undone), with the button that archives."""
     patient = get_patient(patient_id)
-    if request.method == "POST":
-        return _set_archived(patient_id, operations.archive_patient, "archived; their chart is kept")
     if patient.is_archived:
         return redirect(url_for("patients.chart", patient_id=patient.id))
     record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
     db.session.commit()
     return render_template("patients/archive.html", patient=patient, confirm_form=ConfirmForm())
+
+
+@bp.route("/<int:patient_id>/archive", methods=["POST"])
+@roles_required(*STAFF)
+def archive(patient_id: int):
+    return _set_archived(patient_id, operations.archive_patient, "archived; their chart is kept")
 
 
 @bp.route("/<int:patient_id>/restore", methods=["POST"])

@@ -36,6 +36,7 @@ MOVED = {
     ("patient_intake", "patient_id"): "intakes (with their answers, consent and review)",
     ("pain_score", "patient_id"): "pain scores (intake, visit and check-in scores)",
     ("visit", "patient_id"): "visit notes (with their points, amendments and signatures)",
+    ("care_episode", "patient_id"): "episodes of care (each complaint's course of treatment)",
 }
 #: The columns that name a patient and stay as they are, and why.
 STAYS = {
@@ -104,27 +105,39 @@ class MergePreview:
 
     duplicate: Patient
     kept: Patient
-    intakes: int
+    #: How many rows of each moved column's table belong to the duplicate, by the preview's name (MOVED).
+    moved: dict[str, int]
     intakes_in_progress: int
     kept_intakes_in_progress: int
     links_and_tablet_sessions: int
     red_flag_decisions: int
-    pain_scores: int
     check_ins: int
-    visit_notes: int
     signed_visit_notes: int
     audit_events: int
     audit_events_capped: bool
 
+    def count_of(self, table: str) -> int:
+        """Return how many of the duplicate's rows of ``table`` move."""
+        return self.moved[MOVED[(table, "patient_id")]]
+
     @property
-    def moves_nothing(self) -> bool:
-        return not (self.intakes or self.pain_scores or self.visit_notes)
+    def intakes(self) -> int:
+        return self.count_of("patient_intake")
+
+    @property
+    def pain_scores(self) -> int:
+        return self.count_of("pain_score")
+
+    @property
+    def visit_notes(self) -> int:
+        return self.count_of("visit")
 
     def summary(self) -> str:
         """Say in a line what moved (for the audit events of the merge)."""
         return (
             f"{self.intakes} intakes, {self.pain_scores} pain scores ({self.check_ins} check-ins), "
-            f"{self.visit_notes} visit notes ({self.signed_visit_notes} signed)"
+            f"{self.visit_notes} visit notes ({self.signed_visit_notes} signed), "
+            f"{self.count_of('care_episode')} episodes of care"
         )
 
 
@@ -134,44 +147,40 @@ def _count(statement) -> int:
 
 def preview_merge(duplicate: Patient, kept: Patient) -> MergePreview:
     """Count what a merge would move (a constant number of queries, each by an indexed patient id)."""
+    moved = {
+        MOVED[(table.name, column)]: _count(
+            db.select(func.count()).select_from(table).where(table.c[column] == duplicate.id)
+        )
+        for table, column in moved_columns(db.metadata)
+    }
     intakes_of = db.select(Intake.id).where(Intake.patient_id == duplicate.id).scalar_subquery()
     audit_rows = (
         db.select(AuditEvent.id).where(AuditEvent.patient_id == duplicate.id).limit(AUDIT_COUNT_CAP + 1)
     )
     audit_events = _count(db.select(func.count()).select_from(audit_rows.subquery()))
-    intake_counts = db.session.execute(
-        db.select(
-            func.count(Intake.id),
-            func.count(Intake.id).filter(Intake.status == IN_PROGRESS),
-        ).where(Intake.patient_id == duplicate.id)
-    ).one()
-    pain = db.session.execute(
-        db.select(
-            func.count(PainScore.id),
-            func.count(distinct(PainScore.recorded_at)).filter(PainScore.context == CHECK_IN),
-        ).where(PainScore.patient_id == duplicate.id)
-    ).one()
-    visits = db.session.execute(
-        db.select(func.count(Visit.id), func.count(Visit.signed_at)).where(Visit.patient_id == duplicate.id)
-    ).one()
+    in_progress = func.count(Intake.id).filter(Intake.status == IN_PROGRESS)
     return MergePreview(
         duplicate=duplicate,
         kept=kept,
-        intakes=intake_counts[0],
-        intakes_in_progress=intake_counts[1],
-        kept_intakes_in_progress=_count(
-            db.select(func.count(Intake.id)).where(Intake.patient_id == kept.id, Intake.status == IN_PROGRESS)
-        ),
+        moved=moved,
+        intakes_in_progress=_count(db.select(in_progress).where(Intake.patient_id == duplicate.id)),
+        kept_intakes_in_progress=_count(db.select(in_progress).where(Intake.patient_id == kept.id)),
         links_and_tablet_sessions=_count(
             db.select(func.count(IntakeAccess.id)).where(IntakeAccess.intake_id.in_(intakes_of))
         ),
         red_flag_decisions=_count(
             db.select(func.count(RedFlagDecision.id)).where(RedFlagDecision.intake_id.in_(intakes_of))
         ),
-        pain_scores=pain[0],
-        check_ins=pain[1],
-        visit_notes=visits[0],
-        signed_visit_notes=visits[1],
+        check_ins=_count(
+            db.select(func.count(distinct(PainScore.recorded_at))).where(
+                PainScore.patient_id == duplicate.id, PainScore.context == CHECK_IN
+            )
+        ),
+        signed_visit_notes=_count(
+            db.select(func.count(Visit.id)).where(
+                Visit.patient_id == duplicate.id, Visit.signed_at.is_not(None)
+            )
+        ),
         audit_events=min(audit_events, AUDIT_COUNT_CAP),
         audit_events_capped=audit_events > AUDIT_COUNT_CAP,
     )

@@ -30,7 +30,7 @@ def test_the_chart_offers_archive_under_more_as_a_link_to_a_confirmation(client,
     head = html.split('class="chart-head__actions"', 1)[1].split("</section>", 1)[0]
     more = head.split('<details class="more-actions">', 1)[1]
     assert '<summary class="button button--quiet">More</summary>' in more
-    assert f'href="/patients/{patient.id}/archive">Archive patient…</a>' in more
+    assert f'href="/patients/{patient.id}/archive/confirm">Archive patient…</a>' in more
     # No form beside "Edit details" archives in one tap.
     assert f'action="/patients/{patient.id}/archive"' not in html
     assert "Merge this chart" not in html  # administrators only
@@ -39,7 +39,7 @@ def test_the_chart_offers_archive_under_more_as_a_link_to_a_confirmation(client,
 def test_the_confirmation_says_what_archiving_does_and_changes_nothing(app, client, login, make_patient):
     login("front_desk")
     patient = make_patient(first_name="Lena", last_name="Moreau")
-    response = client.get(f"/patients/{patient.id}/archive")
+    response = client.get(f"/patients/{patient.id}/archive/confirm")
     assert response.status_code == 200
     text = re.sub(r"\s+", " ", response.get_data(as_text=True))
     assert "Archive Moreau, Lena" in text
@@ -54,7 +54,7 @@ def test_the_confirmation_says_what_archiving_does_and_changes_nothing(app, clie
 def test_confirming_archives_and_the_chart_offers_restore(app, client, login, make_patient):
     login("front_desk")
     patient = make_patient(first_name="Lena", last_name="Moreau")
-    client.get(f"/patients/{patient.id}/archive")
+    client.get(f"/patients/{patient.id}/archive/confirm")
     response = client.post(f"/patients/{patient.id}/archive")
     assert response.status_code == 302 and response.location == f"/patients/{patient.id}"
     assert _patient(app, patient.id).is_archived is True
@@ -62,4 +62,4 @@ def test_confirming_archives_and_the_chart_offers_restore(app, client, login, ma
     html = client.get(f"/patients/{patient.id}").get_data(as_text=True)
     assert "Restore patient" in html and "Archive patient…" not in html
     # Asking again for an archived patient goes back to the chart.
-    assert client.get(f"/patients/{patient.id}/archive").location == f"/patients/{patient.id}"
+    assert client.get(f"/patients/{patient.id}/archive/confirm").location == f"/patients/{patient.id}"

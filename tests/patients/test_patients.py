@@ -170,8 +170,7 @@ def test_archived_patients_are_hidden_unless_asked(client, login, make_patient):
 def test_archive_and_restore_never_delete(client, app, login, make_patient):
     login("front_desk")
     patient = make_patient()
-    assert client.get(f"/patients/{patient.id}/archive").status_code == 200  # asks first, changes nothing
-    assert _patients(app)[0].is_archived is False
+    assert client.get(f"/patients/{patient.id}/archive").status_code == 405
     assert client.post(f"/patients/{patient.id}/archive").status_code == 302
     assert _patients(app)[0].is_archived is True
     assert b"Archived" in client.get(f"/patients/{patient.id}").data

@@ -96,10 +96,14 @@ def test_the_preview_counts_what_moves_and_changes_nothing(app, client, login, c
     text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
     text = re.sub(r"\s+", " ", text)
     assert f"Merge {duplicate.chart_number} into {kept.chart_number}?" in text
-    assert "Intakes (answers, consent, review) — 1 still being filled 2" in text
-    assert "Intake links and tablet sessions (with their intakes; open ones keep working) 1" in text
-    assert "Check-ins 1" in text
-    assert "Visit notes — 1 signed, which stay signed 1" in text
+    assert "Intakes (with their answers, consent and review) 2" in text
+    assert "— of the intakes, still being filled 1" in text
+    assert "— intake links and tablet sessions (with their intakes; open ones keep working) 1" in text
+    assert "Pain scores (intake, visit and check-in scores) 3" in text
+    assert "— of the pain scores, check-ins 1" in text
+    assert "Visit notes (with their points, amendments and signatures) 1" in text
+    assert "— of the visit notes, signed (they stay signed) 1" in text
+    assert "Episodes of care (each complaint's course of treatment)" in text.replace("&#39;", "'")
     assert f"Merge {duplicate.chart_number} into {kept.chart_number}" in text
     assert _rows_of(app, duplicate.id) == before
     # Showing both charts is a look at each.
