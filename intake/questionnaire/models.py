@@ -26,6 +26,12 @@ class Intake(Model):
     """One intake questionnaire for one patient. Every column added later has a default."""
 
     __tablename__ = "patient_intake"
+    # Today's lists start from the few intakes they show, not from every patient's intakes.
+    __table_args__ = (
+        Index("ix_patient_intake_status_flags", "status", "red_flag_count"),
+        Index("ix_patient_intake_status_review", "status", "reviewed_at", "submitted_at"),
+        Index("ix_patient_intake_status_submitted", "status", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
@@ -45,7 +51,7 @@ class Intake(Model):
     #: What the reviewer noted, when anything (optional).
     review_comment: Mapped[str | None] = mapped_column(Text)
     #: How many red flags the intake raised when submitted (so lists of undecided red flags are found in SQL).
-    red_flag_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
+    red_flag_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Informed consent, kept word for word as the patient agreed to it.
     consent_version: Mapped[str | None] = mapped_column(String(40))
@@ -88,6 +94,8 @@ class IntakeAccess(Model):
     """
 
     __tablename__ = "intake_access"
+    #: Today's links and tablets still open: by kind, not revoked, expiring from now on.
+    __table_args__ = (Index("ix_intake_access_open", "kind", "revoked_at", "expires_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intake_id: Mapped[int] = mapped_column(ForeignKey("patient_intake.id"), index=True)
