@@ -10,7 +10,7 @@ PYTEST_ARGS  ?=
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 export INTAKE_CONFIG ?= development
 
-.PHONY: run test test-postgres test-reliability test-tools bench bench-deps lint security browser-deps migrate seed clean
+.PHONY: run test test-postgres test-reliability test-tools bench bench-deps lint security browser-deps pdf-deps migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(FLASK) seed-demo --if-empty
 
-run: seed
+run: seed pdf-deps
 	@echo "Serving Intake at http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
@@ -45,8 +45,25 @@ browser-deps:
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium is missing: browser tests cannot run" >&2; exit 1; }
 
+# Debian's libraries and fonts that WeasyPrint lays the printed chart out with (intake/printout/pdf.py),
+# installed only when one is missing.
+PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@missing=""; for package in $(PDF_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's$$missing for the printed chart (WeasyPrint)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@for package in $(PDF_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || \
+	    { echo "$$package is missing: the chart cannot be printed as a PDF" >&2; exit 1; }; \
+	done
+
 # Everything a test run needs, installed once (.ci/run calls it before its runs share the virtualenv).
-test-tools: $(VENV)/.installed-dev browser-deps
+test-tools: $(VENV)/.installed-dev browser-deps pdf-deps
 
 # Everything: the whole suite on SQLite, the security scan and the linters.
 test: test-tools

@@ -118,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
     from intake.pain import views as _pain_views  # noqa: F401
     from intake.patients import bp as patients_bp
     from intake.patients import views as _patients_views  # noqa: F401
+    from intake.printout import bp as printout_bp
+    from intake.printout import views as _printout_views  # noqa: F401
     from intake.questionnaire import bp as intake_bp
     from intake.questionnaire import link_bp as intake_link_bp
     from intake.questionnaire import patient_views as _questionnaire_patient_views  # noqa: F401
@@ -140,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         fhir_bp,
         audit_bp,
+        printout_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -152,6 +155,7 @@ def register_chart_sections(app: Flask) -> None:
     from intake.fhir import chart as fhir_chart
     from intake.pain import chart as pain_chart
     from intake.patients.chart import ChartSection, register_sections
+    from intake.printout import chart as printout_chart
     from intake.questionnaire import chart as questionnaire_chart
     from intake.visits import chart as visits_chart
 
@@ -181,6 +185,7 @@ def register_chart_sections(app: Flask) -> None:
             ),
             ChartSection("pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary),
             ChartSection("visits", 30, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline),
+            ChartSection("printout", 790, "printout/_chart_action.html", CLINICAL, printout_chart.print_action),
             ChartSection("record", 800, "fhir/_chart_record.html", CLINICAL, fhir_chart.record_downloads),
             # Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
             ChartSection("audit_viewers", 900, "audit/_chart_viewers.html", STAFF, audit_chart.chart_viewers),

@@ -11,10 +11,12 @@ in any answer that may not show them. Every GET must leave every table as it was
 the audit rows (and throttle counts) it adds by design.
 """
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 
 from intake.auth.access import endpoint_access
 from intake.auth.models import User
@@ -133,6 +135,13 @@ def still_signed_in(client) -> bool:
     return response.status_code == 200 and response.get_json().get("signed_in") is True
 
 
+def answer_text(response) -> str:
+    """Return the answer as its reader sees it: a PDF's text, else the body as text."""
+    if response.mimetype == "application/pdf":
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.data)).pages)
+    return response.get_data(as_text=True)
+
+
 def run_matrix(app: Flask, world: OtherPatientWorld, actor: str) -> tuple[list[str], dict[str, int]]:
     """Request every cell as ``actor``; return the problems found and how many answers held each canary."""
     client, role = visitor(app, world, actor)
@@ -148,7 +157,7 @@ def run_matrix(app: Flask, world: OtherPatientWorld, actor: str) -> tuple[list[s
             before = before or (table_fingerprints(app), audit_row_count(app))
         forget_messages(client)
         response = client.open(cell.url, method=cell.method)
-        status, body = response.status_code, response.get_data(as_text=True)
+        status, body = response.status_code, answer_text(response)
 
         expected = expected_statuses(actor, cell, role)
         if status not in expected:

@@ -26,6 +26,7 @@ FEATURE_RANKS = {
     "visits": 6,
     "home": 7,
     "outcomes": 7,
+    "printout": 7,
     "staff": 7,
     "fhir": 7,
 }

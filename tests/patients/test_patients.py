@@ -239,5 +239,7 @@ def test_empty_search_box_is_empty(client, login):
 def test_the_chart_sections_are_one_list_in_page_order(app):
     with app.test_request_context():
         keys = [section.key for section in sections_for(ADMIN)]
-    assert keys == ["intake_alerts", "intake", "intake_answers", "pain", "visits", "record", "audit_viewers"]
+    assert keys == [
+        "intake_alerts", "intake", "intake_answers", "pain", "visits", "printout", "record", "audit_viewers",
+    ]  # fmt: skip
     assert [s.key for s in app.extensions[chart.EXTENSION_KEY]] == keys
