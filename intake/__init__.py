@@ -114,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
     from intake.fhir import views as _fhir_views  # noqa: F401
     from intake.home import bp as home_bp
     from intake.home import views as _home_views  # noqa: F401
+    from intake.outcomes import bp as outcomes_bp
+    from intake.outcomes import views as _outcomes_views  # noqa: F401
     from intake.pain import bp as pain_bp
     from intake.pain import views as _pain_views  # noqa: F401
     from intake.patients import bp as patients_bp
@@ -140,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         intake_link_bp,
         pain_bp,
         visits_bp,
+        outcomes_bp,
         fhir_bp,
         audit_bp,
         printout_bp,
@@ -153,6 +156,7 @@ def register_chart_sections(app: Flask) -> None:
     from intake.audit import chart as audit_chart
     from intake.auth.roles import CLINICAL, STAFF
     from intake.fhir import chart as fhir_chart
+    from intake.outcomes import chart as outcomes_chart
     from intake.pain import chart as pain_chart
     from intake.patients.chart import ChartSection, register_sections
     from intake.printout import chart as printout_chart
@@ -183,9 +187,14 @@ def register_chart_sections(app: Flask) -> None:
                 CLINICAL,
                 questionnaire_chart.load_latest_answers,
             ),
+            ChartSection(
+                "progress", 20, "outcomes/_chart_section.html", CLINICAL, outcomes_chart.progress_section
+            ),
             ChartSection("pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary),
             ChartSection("visits", 30, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline),
-            ChartSection("printout", 790, "printout/_chart_action.html", CLINICAL, printout_chart.print_action),
+            ChartSection(
+                "printout", 790, "printout/_chart_action.html", CLINICAL, printout_chart.print_action
+            ),
             ChartSection("record", 800, "fhir/_chart_record.html", CLINICAL, fhir_chart.record_downloads),
             # Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
             ChartSection("audit_viewers", 900, "audit/_chart_viewers.html", STAFF, audit_chart.chart_viewers),
@@ -196,11 +205,15 @@ def register_chart_sections(app: Flask) -> None:
 def register_providers(app: Flask) -> None:
     """Hand lower features what a higher one owns (the pain history shows the questionnaire's ODI, …)."""
     from intake.audit.commands import RECORD_CHECKS
+    from intake.outcomes.operations import open_episode_for_intake
     from intake.pain.history import ODI_SERIES
     from intake.questionnaire.odi_series import submitted_odi_records
+    from intake.questionnaire.operations import ON_SUBMIT
     from intake.visits.note_seal import signed_note_problems
 
     app.extensions[ODI_SERIES] = submitted_odi_records
+    # A submitted intake opens an episode of care for its complaint (unless one is open for it).
+    app.extensions[ON_SUBMIT] = [open_episode_for_intake]
     # audit-verify checks each signed note against the seal its sign and amend events carry.
     app.extensions[RECORD_CHECKS] = [signed_note_problems]
 

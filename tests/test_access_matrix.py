@@ -41,7 +41,7 @@ SIGNED_OUT_ACTORS = {"anonymous", "patient_link", "patient_kiosk", "deactivated"
 #: What an allowed request may answer: a page, a redirect (post/redirect/get), a conflict or a refused form.
 ALLOWED = {200, 302, 409, 422}
 #: Route arguments naming one of a patient's records: also tried under another patient's URL.
-PATIENT_RECORD_ARGS = {"intake_id", "visit_id", "amendment_id"}
+PATIENT_RECORD_ARGS = {"intake_id", "visit_id", "amendment_id", "episode_id"}
 #: Routes whose record belongs to one staff member: anyone else is told it does not exist.
 OWNED_RECORDS = {"visits.archive_protocol"}
 

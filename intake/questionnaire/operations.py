@@ -7,6 +7,8 @@ end of this module, which apply the clinic's rules and record their own audit ev
 
 from datetime import date, timedelta
 
+from flask import current_app
+
 from intake import throttle
 from intake.audit import models as audit
 from intake.audit.operations import record_event
@@ -145,6 +147,10 @@ def first_unfinished_step(intake: Intake) -> str:
     return missing[0] if missing else q.REVIEW
 
 
+#: What an intake's submission also starts, handed down by the factory (the episode of care it opens).
+ON_SUBMIT = "intake.questionnaire.on_submit"
+
+
 def submit_intake(intake: Intake) -> None:
     """Submit: update the patient's contact details, record pain scores and ODI, close every grant."""
     _require_open(intake)
@@ -171,6 +177,8 @@ def submit_intake(intake: Intake) -> None:
     intake.updated_at = now
     intake.red_flag_count = len(red_flag_alerts(intake, patient))
     grants.revoke_grants(intake)
+    for follow_up in current_app.extensions.get(ON_SUBMIT, ()):
+        follow_up(intake)
 
 
 def apply_contact_details(patient: Patient, contact: dict) -> dict:
