@@ -220,8 +220,9 @@ def merge_charts_confirmed():
     _confirmed_or_400()
     duplicate_id = request.form.get("duplicate_id", type=int)
     kept_id = request.form.get("kept_id", type=int)
-    if duplicate_id is None or kept_id is None:
-        abort(400)
+    if duplicate_id is None or kept_id is None:  # not from the preview: choose the two charts there
+        flash("Choose the duplicate and the chart to keep, then check what the merge moves.", "error")
+        return redirect(url_for("staff.merge_charts"))
     try:
         moved = operations.merge_charts(duplicate_id, kept_id)
     except Refused:

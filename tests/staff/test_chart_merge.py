@@ -288,3 +288,13 @@ def test_the_preview_costs_the_same_queries_for_a_short_or_long_history(
             event.remove(engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_a_merge_posted_without_the_two_charts_goes_back_to_choosing_them(app, client, login, charts):
+    duplicate, _ = charts
+    login("admin")
+    response = client.post("/staff/charts/merge", data={"duplicate_id": str(duplicate.id), "kept_id": "x"})
+    assert response.status_code == 302 and response.location == "/staff/charts/merge"
+    assert "Choose the duplicate and the chart to keep" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Patient, duplicate.id).merged_into_id is None
