@@ -291,3 +291,19 @@ def test_a_progress_summary_handed_to_the_printout_is_printed(app, client, pract
     assert "Progress summary" in text
     assert f"Lower back pain fell from 7 to 3 over 6 visits for chart {patient.chart_number}" in text
     assert asked == [(patient.id, None, None)]
+
+
+def test_the_choice_page_and_a_range_to_fix_are_audited_as_looks(app, client, practitioner, make_patient):
+    patient = make_patient()
+    assert client.get(f"/patients/{patient.id}/printout/").status_code == 200
+    assert client.get(pdf_url(patient, scope="dates")).status_code == 422
+    with app.app_context():
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.patient_id == patient.id).order_by(AuditEvent.id)
+        ).all()
+        looks = [(e.action, e.record_type, e.detail) for e in events if e.record_type == "chart_printout"]
+        assert looks == [
+            ("view", "chart_printout", "print form"),
+            ("view", "chart_printout", "print form, dates to fix"),
+        ]
+        assert not [e for e in events if e.action == "export"]  # nothing left the app
