@@ -207,15 +207,26 @@ def register_providers(app: Flask) -> None:
     from intake.audit.commands import RECORD_CHECKS
     from intake.outcomes.operations import open_episode_for_intake
     from intake.pain.history import ODI_SERIES
+    from intake.printout.content import PROGRESS_SUMMARY
     from intake.questionnaire.odi_series import submitted_odi_records
     from intake.questionnaire.operations import ON_SUBMIT
     from intake.visits.note_seal import signed_note_problems
 
     app.extensions[ODI_SERIES] = submitted_odi_records
+    # The printed chart shows the progress of every episode of care, as the progress page words it.
+    app.extensions[PROGRESS_SUMMARY] = ("printout/_progress.html", every_episode_progress)
     # A submitted intake opens an episode of care for its complaint (unless one is open for it).
     app.extensions[ON_SUBMIT] = [open_episode_for_intake]
     # audit-verify checks each signed note against the seal its sign and amend events carry.
     app.extensions[RECORD_CHECKS] = [signed_note_problems]
+
+
+def every_episode_progress(patient, period) -> dict:
+    """Load each of the patient's episodes of care with its progress, for the printed chart."""
+    from intake.outcomes.episodes import patient_episodes
+    from intake.outcomes.summary import load_progress
+
+    return {"episodes": [load_progress(state) for state in patient_episodes(patient.id)]}
 
 
 def register_request_hooks(app: Flask) -> None:

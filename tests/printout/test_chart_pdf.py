@@ -307,3 +307,16 @@ def test_the_choice_page_and_a_range_to_fix_are_audited_as_looks(app, client, pr
             ("view", "chart_printout", "print form, dates to fix"),
         ]
         assert not [e for e in events if e.action == "export"]  # nothing left the app
+
+
+def test_each_episode_of_care_prints_its_progress_in_words(
+    client, practitioner, make_patient, make_submitted_intake
+):
+    patient = make_patient()
+    make_submitted_intake(patient)  # opens an episode of care for the area it scores worst
+    text = pdf_text(client.get(pdf_url(patient, scope="whole")))
+    assert "Progress summary" in text
+    assert "Lower back" in text.split("Progress summary", 2)[2]  # the episode's complaint, past the contents
+    assert "No episode of care yet" not in text
+    assert "No visits in this episode yet" in text
+    assert "Not enough measurements yet to judge ODI" in text  # the sentences the outcomes code builds
