@@ -112,7 +112,7 @@ def patient_episodes(patient_id: int, now: datetime | None = None) -> list[Episo
         .where(counted.c.episode_id.is_not(None))
         .group_by(counted.c.episode_id)
     ).all()
-    visits = {row[0]: (row[1], _aware(row[2])) for row in rows}
+    visits = {row[0]: (row[1], aware_utc(row[2])) for row in rows}
     states = []
     for episode in episodes:
         count, last_visit_at = visits.get(episode.id, (0, None))
@@ -121,7 +121,7 @@ def patient_episodes(patient_id: int, now: datetime | None = None) -> list[Episo
     return states
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def aware_utc(moment: datetime | None) -> datetime | None:
     """Return an aggregate's timestamp as aware UTC (SQLite returns MAX() of a timestamp as naive text)."""
     if moment is None:
         return None

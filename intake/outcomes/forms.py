@@ -99,15 +99,15 @@ class ReportFilterForm(FlaskForm):
             raise ValidationError("Choose a practitioner from the list.")
 
     def validate_complaint(self, field):
-        if field.data not in dict(self.complaint.choices):
+        if (field.data or "") not in dict(self.complaint.choices):
             raise ValidationError("Choose a complaint from the list.")
 
     def validate_kind(self, field):
-        if field.data not in dict(KIND_CHOICES):
+        if (field.data or "") not in dict(KIND_CHOICES):
             raise ValidationError("Choose a kind of treatment from the list.")
 
     def validate_electro(self, field):
-        if field.data not in dict(ELECTRO_CHOICES):
+        if (field.data or "") not in dict(ELECTRO_CHOICES):
             raise ValidationError("Choose with or without electro-acupuncture.")
 
     def query_args(self) -> dict[str, str]:

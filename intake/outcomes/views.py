@@ -1,6 +1,6 @@
 """Episodes of care and progress pages (clinical staff only): start, close, the printable progress summary."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from intake.audit import models as audit
@@ -8,11 +8,23 @@ from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL
 from intake.clinic_time import clinic_today
+from intake.database import utcnow
 from intake.extensions import db
 from intake.outcomes import bp, operations
 from intake.outcomes.complaints import area_label
 from intake.outcomes.episodes import patient_episodes
-from intake.outcomes.forms import CloseEpisodeForm, StartEpisodeForm
+from intake.outcomes.export import outcomes_csv
+from intake.outcomes.forms import CloseEpisodeForm, ReportFilterForm, StartEpisodeForm
+from intake.outcomes.report import (
+    SMALLEST_GROUP,
+    TOO_FEW,
+    ReportFilter,
+    build_report,
+    clinical_staff,
+    cumulative_curve,
+    load_outcomes,
+    monthly_flare_ups,
+)
 from intake.outcomes.summary import load_progress
 from intake.patients.records import get_patient
 from intake.refused import Refused
@@ -98,3 +110,72 @@ def close(patient_id: int, episode_id: int):
             return redirect(url_for("outcomes.progress", patient_id=patient.id, episode_id=episode.id))
     db.session.rollback()
     return _progress_page(patient, episode_id, form, 422)
+
+
+def _report_filter(form: ReportFilterForm) -> ReportFilter:
+    return ReportFilter(
+        start=form.start.data,
+        end=form.end.data,
+        practitioner_id=int(form.practitioner.data) if form.practitioner.data else None,
+        complaint=form.complaint.data or None,
+        kind=form.kind.data or None,
+        electro={"yes": True, "no": False}.get(form.electro.data or ""),
+    )
+
+
+def _filter_form() -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    practitioners = clinical_staff()
+    form.practitioner.choices = [("", "Any")] + [(str(user_id), name) for user_id, name in practitioners]
+    return form
+
+
+def _describe(form: ReportFilterForm) -> str:
+    return ", ".join(f"{name}={value}" for name, value in form.query_args().items()) or "no filters"
+
+
+@bp.route("/outcomes/")
+@roles_required(*CLINICAL)
+def report():
+    form = _filter_form()
+    valid = form.validate()
+    clinic_report = curve = None
+    if valid:
+        report_filter = _report_filter(form)
+        now = utcnow()
+        clinic_report = build_report(load_outcomes(report_filter), monthly_flare_ups(report_filter), now)
+        curve = cumulative_curve(clinic_report.cumulative)
+    record_event(audit.VIEW, record_type="outcomes_report", detail=_describe(form))
+    db.session.commit()
+    return render_template(
+        "outcomes/report.html",
+        form=form,
+        report=clinic_report,
+        curve=curve,
+        smallest_group=SMALLEST_GROUP,
+        too_few=TOO_FEW,
+        csv_args=form.query_args(),
+    ), (200 if valid else 422)
+
+
+@bp.route("/outcomes/export.csv")
+@roles_required(*CLINICAL)
+def export():
+    form = _filter_form()
+    if not form.validate():
+        flash("Fix the filters to export the outcome data.", "error")
+        args: dict = form.query_args()
+        return redirect(url_for("outcomes.report", **args))
+    outcomes = load_outcomes(_report_filter(form))
+    record_event(
+        audit.EXPORT,
+        record_type="outcomes_report",
+        detail=f"de-identified CSV, {len(outcomes)} episodes, {_describe(form)}",
+    )
+    db.session.commit()
+    filename = f"outcomes-{clinic_today().isoformat()}.csv"
+    return Response(
+        outcomes_csv(outcomes, utcnow()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
