@@ -7,12 +7,13 @@ background job, so a visit after the gap brings it back.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 
+from intake.clinic_time import to_clinic_time
 from intake.database import utcnow
 from intake.extensions import db
 from intake.outcomes.complaints import area_label
@@ -64,6 +65,18 @@ class EpisodeState:
     @property
     def complaint_label(self) -> str:
         return area_label(self.episode.complaint_area)
+
+    @property
+    def started_on(self) -> date:
+        """The clinic day the episode started."""
+        return to_clinic_time(self.episode.started_at).date()
+
+    @property
+    def last_day(self) -> date | None:
+        """The last clinic day of a closed episode (its close is the end of that day)."""
+        if self.episode.closed_at is None:
+            return None
+        return to_clinic_time(self.episode.closed_at - timedelta(seconds=1)).date()
 
     @property
     def is_open(self) -> bool:
