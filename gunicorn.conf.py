@@ -22,3 +22,7 @@ class IntakeAccessLogger(Logger):
 
 
 logger_class = IntakeAccessLogger
+
+# A printed chart of a long history (hundreds of visits) takes seconds to render; a busy server must not
+# kill the worker halfway (gunicorn's default is 30 s).
+timeout = 120
