@@ -13,13 +13,14 @@ import os
 import shutil
 import tempfile
 import threading
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from itertools import count
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -210,6 +211,36 @@ def make_patient(app):
         return patient
 
     return factory
+
+
+@contextmanager
+def counting_queries(app):
+    """Collect the SQL statements the app sends while the block runs (query counts per page)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_of(app, client, url: str, *, data=None, status: int = 200):
+    """Return how many SQL statements one request sends (a GET, or a POST of ``data``) and its answer."""
+    with counting_queries(app) as statements:
+        response = client.get(url) if data is None else client.post(url, data=data)
+    assert response.status_code == status, url
+    return len(statements), response
+
+
+def query_count(app, client, url: str) -> int:
+    """Return how many SQL statements a GET of ``url`` sends (it must answer 200)."""
+    return queries_of(app, client, url)[0]
 
 
 def sign_in(client, email, password=PASSWORD):

@@ -2,14 +2,13 @@
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from intake.database import utcnow
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire.grants import hash_token
 from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, SUBMITTED, Intake, IntakeAccess
 from intake.visits.models import Visit
+from tests.conftest import query_count
 
 PAGES = (
     "/",
@@ -20,23 +19,6 @@ PAGES = (
     "/today/drafts",
     "/today/seen",
 )
-
-
-def _statements(app, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200, url
-    return len(statements)
 
 
 def _add_clinic_day(app, patients: int, practitioner_id: int, start: int) -> None:
@@ -89,7 +71,7 @@ def test_today_costs_the_same_with_1_patient_or_200(app, client, login):
     for patients in (1, 200):
         _add_clinic_day(app, patients - added, me.id, start=added)
         added = patients
-        counts[patients] = [_statements(app, client, url) for url in PAGES]
+        counts[patients] = [query_count(app, client, url) for url in PAGES]
     assert counts[1] == counts[200]
     # Sign-in and session checks, the counts in one statement, one per list, and the audit row of who looked.
     assert counts[200][0] <= 20

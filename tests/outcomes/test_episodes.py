@@ -3,13 +3,12 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from intake.audit.models import AuditEvent
 from intake.clinic_time import clinic_today
 from intake.database import utcnow
 from intake.extensions import db
 from intake.outcomes.models import Episode
+from tests.conftest import query_count
 from tests.outcomes.conftest import EPISODE_START
 
 
@@ -187,23 +186,6 @@ def test_another_patients_episode_is_not_found(client, login, make_patient, make
     assert client.post(f"/patients/{patient.id}/episodes/{episode.id}/close", data={}).status_code == 404
 
 
-def _count(app, client, url):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 def test_the_chart_and_progress_page_cost_the_same_queries_for_two_visits_or_twenty(
     app, client, login, make_patient, make_episode, treat
 ):
@@ -221,8 +203,8 @@ def test_the_chart_and_progress_page_cost_the_same_queries_for_two_visits_or_twe
                      closed_at=EPISODE_START - timedelta(days=300), closed_reason="stopped")  # fmt: skip
         counts.append(
             (
-                _count(app, client, f"/patients/{patient.id}"),
-                _count(app, client, f"/patients/{patient.id}/episodes/{episode.id}"),
+                query_count(app, client, f"/patients/{patient.id}"),
+                query_count(app, client, f"/patients/{patient.id}/episodes/{episode.id}"),
             )
         )
     assert counts[0] == counts[1]

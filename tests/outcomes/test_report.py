@@ -5,10 +5,9 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from intake.audit.models import AuditEvent
 from intake.extensions import db
+from tests.conftest import query_count
 from tests.outcomes.conftest import EPISODE_START
 
 #: Complaint pain before each visit (after = before - 2). Responders: 1-4 after 1 visit, 6 after 2; 5 never.
@@ -124,27 +123,11 @@ def test_the_csv_is_de_identified_and_audited_as_an_export(
     assert len(db_events(app, "export")) == 2
 
 
-def _count(app, client, url):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_the_report_costs_the_same_queries_for_a_small_clinic_or_a_bigger_one(
     app, client, login, make_patient, make_episode, treat
 ):
     practitioner = login("practitioner")
     _clinic(make_patient, make_episode, treat, practitioner)
-    small = (_count(app, client, "/outcomes/"), _count(app, client, "/outcomes/export.csv"))
+    small = (query_count(app, client, "/outcomes/"), query_count(app, client, "/outcomes/export.csv"))
     _clinic(make_patient, make_episode, treat, practitioner, histories=HISTORIES * 3)
-    assert (_count(app, client, "/outcomes/"), _count(app, client, "/outcomes/export.csv")) == small
+    assert (query_count(app, client, "/outcomes/"), query_count(app, client, "/outcomes/export.csv")) == small

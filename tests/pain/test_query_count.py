@@ -1,29 +1,10 @@
 """The history pages cost the same number of SQL queries for 1 visit or 200."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
-from intake.extensions import db
-
-
-@contextmanager
-def counting_queries(app):
-    """Collect the SQL statements the app sends while the block runs."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import counting_queries
 
 
 @pytest.mark.parametrize("visit_counts", [(1, 200), (1, 300)])

@@ -2,26 +2,12 @@
 
 import re
 
-from sqlalchemy import event
-
-from intake.extensions import db
+from tests.conftest import queries_of
 
 
 def _count_queries(app, client, url: str) -> tuple[int, str]:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+    count, response = queries_of(app, client, url)
+    return count, response.get_data(as_text=True)
 
 
 def _next_page(html: str) -> str:

@@ -1,10 +1,8 @@
 """The chart's visit section shows the latest visits in a fixed number of queries; the list pages through all."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from intake.database import utcnow
 from intake.extensions import db
@@ -14,23 +12,7 @@ from intake.visits.chart import CHART_VISITS
 from intake.visits.models import Amendment, Visit, VisitPoint
 from intake.visits.note_record import read_note
 from intake.visits.timeline_views import VISITS_PER_PAGE
-
-
-@contextmanager
-def counting_queries(app):
-    """Collect the SQL statements the app sends while the block runs."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import counting_queries
 
 
 @pytest.fixture
