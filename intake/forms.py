@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField
-from wtforms.validators import ValidationError
+from wtforms import DateField, DecimalField, IntegerField
+from wtforms.validators import Optional, ValidationError
 
 from intake.clinic_time import clinic_today
 
@@ -55,6 +55,24 @@ def clinical_date_range(what: str):
             raise ValidationError(f"{what} cannot be after {latest_clinical_date().year}; check the year.")
 
     return check
+
+
+def first_date_field(label: str = "From") -> DateField:
+    """The first day of a range of clinic dates (optional, inclusive, bounded like every clinical date)."""
+    return DateField(
+        label,
+        validators=[Optional(), clinical_date_range("The first date")],
+        invalid_value_message="Enter the first date as YYYY-MM-DD.",
+    )
+
+
+def last_date_field(label: str = "To") -> DateField:
+    """The last day of a range of clinic dates (optional, inclusive, bounded like every clinical date)."""
+    return DateField(
+        label,
+        validators=[Optional(), clinical_date_range("The last date")],
+        invalid_value_message="Enter the last date as YYYY-MM-DD.",
+    )
 
 
 class _PlainlyTypedNumber:

@@ -5,7 +5,7 @@ from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from intake.clinic_time import clinic_today
-from intake.forms import clinical_date_range
+from intake.forms import clinical_date_range, first_date_field, last_date_field
 from intake.outcomes.complaints import COMPLAINT_AREAS
 from intake.outcomes.models import CLOSE_REASON_LABELS
 from intake.visits.models import KIND_LABELS
@@ -69,16 +69,8 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(
-        "Episodes started from",
-        validators=[Optional(), clinical_date_range("The first date")],
-        invalid_value_message="Enter the first date as YYYY-MM-DD.",
-    )
-    end = DateField(
-        "to",
-        validators=[Optional(), clinical_date_range("The last date")],
-        invalid_value_message="Enter the last date as YYYY-MM-DD.",
-    )
+    start = first_date_field("Episodes started from")
+    end = last_date_field("to")
     practitioner = SelectField("Practitioner", choices=[(ANY, "Any")], validate_choice=False)
     complaint = SelectField(
         "Main complaint", choices=[(ANY, "Any")] + COMPLAINT_CHOICES[1:], validate_choice=False

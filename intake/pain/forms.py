@@ -5,11 +5,11 @@ region, read with ``intake.pain.bodymap.parse_region_scores``.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, SubmitField
-from wtforms.validators import Optional, StopValidation, ValidationError
+from wtforms import DateTimeLocalField, SubmitField
+from wtforms.validators import StopValidation, ValidationError
 
 from intake.clinic_time import clinic_today, clinic_zone
-from intake.forms import clinical_date_range
+from intake.forms import clinical_date_range, first_date_field, last_date_field
 from intake.pain.operations import is_in_the_future
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -49,16 +49,8 @@ class HistoryPeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(
-        "From",
-        validators=[Optional(), clinical_date_range("The first date")],
-        invalid_value_message="Enter the first date as YYYY-MM-DD.",
-    )
-    end = DateField(
-        "To",
-        validators=[Optional(), clinical_date_range("The last date")],
-        invalid_value_message="Enter the last date as YYYY-MM-DD.",
-    )
+    start = first_date_field()
+    end = last_date_field()
 
     def period_args(self) -> dict[str, str]:
         """The period as query arguments for a link back to the history (only ``start`` and ``end``, as typed)."""

@@ -1,11 +1,11 @@
 """The printout's choice: the whole chart, or the records between two clinic dates."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField
-from wtforms.validators import Optional, ValidationError
+from wtforms import RadioField
+from wtforms.validators import ValidationError
 
 from intake.clinic_time import clinic_today
-from intake.forms import clinical_date_range
+from intake.forms import first_date_field, last_date_field
 
 WHOLE_CHART = "whole"
 BETWEEN_DATES = "dates"
@@ -21,16 +21,8 @@ class PrintoutForm(FlaskForm):
         csrf = False  # a GET that only reads: the link can be bookmarked and opened again
 
     scope = RadioField("What to print", choices=SCOPE_CHOICES, default=WHOLE_CHART)
-    start = DateField(
-        "From",
-        validators=[Optional(), clinical_date_range("The first date")],
-        invalid_value_message="Enter the first date as YYYY-MM-DD.",
-    )
-    end = DateField(
-        "To",
-        validators=[Optional(), clinical_date_range("The last date")],
-        invalid_value_message="Enter the last date as YYYY-MM-DD.",
-    )
+    start = first_date_field()
+    end = last_date_field()
 
     def validate(self, extra_validators=None) -> bool:
         """Check the choice; dates typed and then left for the whole chart are ignored."""
