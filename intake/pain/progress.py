@@ -1,7 +1,8 @@
 """Is it working? The clinic's rules for a clinically meaningful change.
 
 Pain (0-10 Numeric Pain Rating Scale): a change is meaningful when it is at least 2 points
-OR at least 30 % of the baseline score. Oswestry Disability Index (0-100 %): at least 10 points.
+OR at least 30 % of the baseline score. Oswestry Disability Index (0-100 %): at least 10 points OR at least
+30 % of the baseline.
 Scores may be averages (the immediate effect of treatment), so the rules take floats; they are
 compared at a precision of 1e-6 so that 30 % of 5 is exactly 1.5.
 """
@@ -11,13 +12,15 @@ from dataclasses import dataclass
 PAIN_MEANINGFUL_POINTS = 2.0
 PAIN_MEANINGFUL_FRACTION = 0.30
 ODI_MEANINGFUL_POINTS = 10.0
+ODI_MEANINGFUL_FRACTION = 0.30
 
 #: The thresholds above as the pain history page words them (the page types no number of its own).
 MEANINGFUL_CHANGE_WORDS = {
     "pain_points": f"{PAIN_MEANINGFUL_POINTS:g} points",
     "pain_percent": f"{PAIN_MEANINGFUL_FRACTION:.0%}",
     "odi_points": f"{ODI_MEANINGFUL_POINTS:g} points",
-    "odi_drop": f"−{ODI_MEANINGFUL_POINTS:g} points",
+    "odi_percent": f"{ODI_MEANINGFUL_FRACTION:.0%}",
+    "odi_drop": "meaningful",
 }
 
 IMPROVED = "improved"
@@ -42,9 +45,17 @@ def pain_meaningful_drop(baseline: float) -> float:
     return min(PAIN_MEANINGFUL_POINTS, PAIN_MEANINGFUL_FRACTION * baseline)
 
 
-def odi_change_is_meaningful(change: float) -> bool:
-    """Return whether a change in the Oswestry Disability Index is clinically meaningful."""
-    return _at_least(abs(change), ODI_MEANINGFUL_POINTS)
+def odi_change_is_meaningful(baseline: float, change: float) -> bool:
+    """Return whether a change of ``change`` points from ``baseline`` in the Oswestry Disability Index is meaningful."""
+    size = abs(change)
+    if size == 0:
+        return False
+    return _at_least(size, ODI_MEANINGFUL_POINTS) or _at_least(size, ODI_MEANINGFUL_FRACTION * baseline)
+
+
+def odi_meaningful_drop(baseline: float) -> float:
+    """Return the smallest ODI drop from ``baseline`` that counts as meaningful."""
+    return min(ODI_MEANINGFUL_POINTS, ODI_MEANINGFUL_FRACTION * baseline)
 
 
 @dataclass(frozen=True)
@@ -87,4 +98,4 @@ def pain_change(baseline: float, latest: float) -> Change:
 def odi_change(baseline: float, latest: float) -> Change:
     """Judge an Oswestry Disability Index change from baseline (lower is better)."""
     change = latest - baseline
-    return Change(baseline, latest, _verdict(change, odi_change_is_meaningful(change)))
+    return Change(baseline, latest, _verdict(change, odi_change_is_meaningful(baseline, change)))

@@ -10,7 +10,7 @@ from intake.pain.figure import shaded_body_map
 from intake.pain.graphs import ChartPoint, LineChart, Sparkline, TimeAxis, line_chart, nice_maximum, sparkline
 from intake.pain.history import ARRIVAL_CONTEXTS, ChartScores, PainHistory, RegionHistory
 from intake.pain.models import INTAKE
-from intake.pain.progress import ODI_MEANINGFUL_POINTS, pain_meaningful_drop
+from intake.pain.progress import odi_meaningful_drop, pain_meaningful_drop
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def build_history_report(
             summary=_trend_words("Oswestry Disability Index (%)", odi_points),
             height=130,
             baseline=baseline,
-            meaningful_drop=ODI_MEANINGFUL_POINTS,
+            meaningful_drop=odi_meaningful_drop(baseline),
             highlight_latest=bool(history.odi_change and history.odi_change.is_meaningful),
         )
     return HistoryReport(

@@ -59,10 +59,13 @@ def test_meaningful_drop_is_the_easier_of_the_two_rules():
         (46, 36.1, NO_MEANINGFUL_CHANGE),
         (40.0, 30.0, IMPROVED),
         (30, 40, WORSE),
-        (30, 39.9, NO_MEANINGFUL_CHANGE),
+        (40, 49.9, NO_MEANINGFUL_CHANGE),  # 9.9 points, 25 % of 40
+        (20, 14, IMPROVED),  # 6 points, but 30 % of a low baseline
+        (20, 14.1, NO_MEANINGFUL_CHANGE),
+        (30, 39.9, WORSE),  # 9.9 points is 33 % of 30
     ],
 )
-def test_odi_change_is_meaningful_at_ten_points(baseline, latest, verdict):
+def test_odi_change_is_meaningful_at_ten_points_or_thirty_percent(baseline, latest, verdict):
     assert odi_change(baseline, latest).verdict == verdict
 
 
@@ -71,4 +74,4 @@ def test_change_says_itself_in_words():
     assert pain_change(8, 7).in_words == "No meaningful change"
     assert pain_change(4, 7).in_words == "Meaningfully worse"
     assert pain_change(8, 5).amount == -3
-    assert odi_change_is_meaningful(-10.0) and not odi_change_is_meaningful(9.99)
+    assert odi_change_is_meaningful(50, -10.0) and not odi_change_is_meaningful(50, 9.99)
