@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -418,6 +419,14 @@ def restore_sqlite(source: Path, target: Path, busy_timeout_ms: int) -> None:
 #: What the restore runs first, in the same transaction: the schema as it is goes, whatever version made it
 #: (``pg_restore --clean`` drops only what the backup holds, and a newer table's references stop it).
 EMPTY_SCHEMA = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+#: A schema the backup creates besides public, as pg_restore writes it (a plain or a double-quoted name).
+CREATED_SCHEMA = re.compile(r'^CREATE SCHEMA ("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*);$', re.MULTILINE)
+
+
+def emptying_statements(script: str) -> str:
+    """Return the SQL that clears the way for ``script``: public emptied, and each schema it creates dropped."""
+    others = [f"DROP SCHEMA IF EXISTS {name} CASCADE;\n" for name in CREATED_SCHEMA.findall(script)]
+    return EMPTY_SCHEMA + "".join(others)
 
 
 def restore_postgres(source: Path, url: URL) -> None:
@@ -425,7 +434,6 @@ def restore_postgres(source: Path, url: URL) -> None:
     conninfo, environment = pg_connection(url)
     with tempfile.TemporaryDirectory(prefix="intake-restore-") as work:
         preamble, script = Path(work) / "empty-schema.sql", Path(work) / "backup.sql"
-        write_private(preamble, EMPTY_SCHEMA.encode())
         write_private(script, b"")
         converted = subprocess.run(  # noqa: S603  (fixed program, no shell)
             [pg_tool("pg_restore"), "--exit-on-error", f"--file={script}", str(source)],
@@ -437,6 +445,7 @@ def restore_postgres(source: Path, url: URL) -> None:
             raise click.ClickException(
                 f"pg_restore could not read the backup (nothing was changed): {converted.stderr.strip()}"
             )
+        write_private(preamble, emptying_statements(script.read_text(encoding="utf-8")).encode())
         completed = subprocess.run(  # noqa: S603  (fixed program, no shell)
             [
                 pg_tool("psql"),

@@ -145,7 +145,9 @@ def test_who_has_looked_at_the_chart_reads_only_the_covering_index(app, client, 
     with captured_statements(app) as statements:
         assert client.get(f"/patients/{patient.id}").status_code == 200
     sql, params = the_statement(statements, "FROM audit_event", "GROUP BY audit_event.user_id")
-    plan = query_plan(app, sql, params)
+    # On a test table of a few dozen rows PostgreSQL may as well bitmap-scan any index on patient_id; priced out,
+    # it shows which index answers both conditions (patient and action) as it does at a clinic's size.
+    plan = query_plan(app, sql, params, price_out=("enable_seqscan", "enable_bitmapscan"))
     assert_uses_index(plan, "audit_event", "ix_audit_event_chart_viewers")
     with app.app_context():
         dialect = db.engine.dialect.name
