@@ -40,6 +40,7 @@ pytest_plugins = [
     "tests.fixtures.visits",
     "tests.fixtures.audit",
     "tests.fixtures.security",
+    "tests.fixtures.migrations",
 ]
 
 #: The PostgreSQL database named by the environment; under xdist, each worker's is named after it.

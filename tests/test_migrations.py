@@ -9,8 +9,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import CheckConstraint, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from intake import create_app
@@ -19,22 +19,11 @@ from intake.database import utcnow
 from intake.extensions import db
 from intake.patients.models import is_name_search_object
 from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.migrations import empty_database_url
 
 #: PostgreSQL schemas of their own in the test database, emptied first: one migrated, one built by the models.
 MIGRATED_SCHEMA = "migration_check"
 MODELS_SCHEMA = "models_check"
-
-
-def _empty_database_url(directory, schema):
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{directory / (schema + '.sqlite3')}"
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine.dispose()
-    url = make_url(TEST_DATABASE_URL)
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +31,7 @@ def migrated_app(tmp_path_factory):
     """Return an app whose empty database ``flask db upgrade`` has built."""
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path_factory.mktemp("migrated"), MIGRATED_SCHEMA),
+        SQLALCHEMY_DATABASE_URI=empty_database_url(tmp_path_factory.mktemp("migrated"), MIGRATED_SCHEMA),
     )
     with app.app_context():
         upgrade()  # one head: feature branches must be joined
@@ -55,7 +44,7 @@ def models_app(tmp_path_factory):
     """Return an app whose empty database the models' metadata has built (``create_all``)."""
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path_factory.mktemp("models"), MODELS_SCHEMA),
+        SQLALCHEMY_DATABASE_URI=empty_database_url(tmp_path_factory.mktemp("models"), MODELS_SCHEMA),
     )
     with app.app_context():
         db.create_all()

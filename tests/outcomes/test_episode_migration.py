@@ -1,18 +1,16 @@
 """Migration 0015 opens an episode for each patient's first submitted intake of each complaint area."""
 
-import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from intake import create_app
 from intake.extensions import db
 from intake.patients.models import Patient
-from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.migrations import empty_database_url
 
 SCHEMA = "episode_backfill_check"
 INTAKE = sa.table(
@@ -26,30 +24,9 @@ INTAKE = sa.table(
 )
 
 
-def _empty_database_url(directory) -> str:
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{directory / 'episodes.sqlite3'}"
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    options = {"options": f"-csearch_path={SCHEMA}"}
-    return make_url(TEST_DATABASE_URL).update_query_dict(options).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def loggers_kept():
-    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
-    disabled_before = {each: each.disabled for each in loggers}
-    yield
-    for each, disabled in disabled_before.items():
-        each.disabled = disabled
-
-
 @pytest.mark.usefixtures("loggers_kept")
 def test_intakes_submitted_before_the_migration_open_their_episodes(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url(tmp_path, SCHEMA))
     first = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
     with app.app_context():
         upgrade(revision="0014_pain_history_index")

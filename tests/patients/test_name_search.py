@@ -1,13 +1,11 @@
 """Finding patients by any part of a name: the trigram index follows every change to a patient (migration 0011)."""
 
-import logging
 import re
 from datetime import date
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from intake import create_app
 from intake.extensions import db
@@ -15,6 +13,7 @@ from intake.patients.models import NAME_SEARCH_TABLE, TRIGRAM_INDEXES, Patient
 from intake.patients.operations import create_patient
 from intake.patients.search import patient_search_filter
 from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.migrations import empty_database_url
 from tests.patients.test_patients import VALID
 
 #: A PostgreSQL schema of its own in the test database, emptied first, for the migration's round trip.
@@ -91,19 +90,6 @@ def test_search_syntax_in_what_staff_type_is_only_text(client, login, make_patie
     assert "Okafor" not in response.get_data(as_text=True)
 
 
-def _empty_database_url(directory):
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{directory / 'round_trip.sqlite3'}"
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {ROUND_TRIP_SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {ROUND_TRIP_SCHEMA}"))
-    engine.dispose()
-    url = make_url(TEST_DATABASE_URL)
-    options = {"options": f"-csearch_path={ROUND_TRIP_SCHEMA}"}
-    return url.update_query_dict(options).render_as_string(hide_password=False)
-
-
 def _search_objects(connection) -> set[str]:
     """Return the trigram search's tables, triggers and indexes the database holds."""
     inspector = inspect(connection)
@@ -117,16 +103,6 @@ def _search_objects(connection) -> set[str]:
 
 def _found_last_names(query):
     return set(db.session.scalars(db.select(Patient.last_name).where(patient_search_filter(query))))
-
-
-@pytest.fixture
-def loggers_kept():
-    """Keep loggers as they were: Alembic's env.py (logging.config.fileConfig) disables every existing one."""
-    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
-    disabled_before = {each: each.disabled for each in loggers}
-    yield
-    for each, disabled in disabled_before.items():
-        each.disabled = disabled
 
 
 def _add_patient_at_an_older_revision(chart_number: str, first_name: str, last_name: str) -> None:
@@ -144,7 +120,7 @@ def _add_patient_at_an_older_revision(chart_number: str, first_name: str, last_n
 
 @pytest.mark.usefixtures("loggers_kept")
 def test_the_migration_goes_down_and_up_again_indexing_the_patients_there(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url(tmp_path, ROUND_TRIP_SCHEMA))
     expected = set(TRIGRAM_INDEXES.values())
     if not TEST_DATABASE_URL:
         expected = {NAME_SEARCH_TABLE} | {

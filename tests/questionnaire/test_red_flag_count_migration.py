@@ -1,19 +1,17 @@
 """Migration 0012 counts the red flags of the intakes submitted before it, by the rules alerts.py applies."""
 
-import logging
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from intake import create_app
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire import steps as q
-from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.migrations import empty_database_url
 
 SCHEMA = "red_flag_count_check"
 BEFORE = "0011_patient_name_search"
@@ -30,28 +28,6 @@ INTAKE = sa.table(
 )
 
 
-def _empty_database_url(directory) -> str:
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{directory / 'red_flag_count.sqlite3'}"
-    engine = create_engine(TEST_DATABASE_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    options = {"options": f"-csearch_path={SCHEMA}"}
-    return make_url(TEST_DATABASE_URL).update_query_dict(options).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def loggers_kept():
-    """Keep loggers as they were: Alembic's env.py (logging.config.fileConfig) disables every existing one."""
-    loggers = [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
-    disabled_before = {each: each.disabled for each in loggers}
-    yield
-    for each, disabled in disabled_before.items():
-        each.disabled = disabled
-
-
 def _answers(started: str = "over_3_months", **yes) -> dict:
     return {
         q.COMPLAINT: {"started": started},
@@ -61,7 +37,7 @@ def _answers(started: str = "over_3_months", **yes) -> dict:
 
 @pytest.mark.usefixtures("loggers_kept")
 def test_intakes_submitted_before_the_migration_get_their_red_flag_count(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_empty_database_url(tmp_path))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url(tmp_path, SCHEMA))
     submitted = datetime(2026, 6, 1, 18, 0, tzinfo=UTC)
     with app.app_context():
         upgrade(revision=BEFORE)
