@@ -6,4 +6,5 @@ import intake.outcomes.models  # noqa: F401
 import intake.pain.models  # noqa: F401
 import intake.patients.models  # noqa: F401
 import intake.questionnaire.models  # noqa: F401
+import intake.reminders.models  # noqa: F401
 import intake.visits.models  # noqa: F401

@@ -29,6 +29,7 @@ FEATURE_RANKS = {
     "printout": 7,
     "staff": 7,
     "fhir": 7,
+    "reminders": 7,
 }
 CORE_RANK = 0
 APP_LEVEL = {
