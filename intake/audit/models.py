@@ -31,6 +31,9 @@ REVIEW = "review"
 EXPORT = "export"
 ISSUE_LINK = "issue_link"
 KIOSK_HANDOVER = "kiosk_handover"
+# A form link sent to the patient by email (or, later, text message), and one that could not be sent.
+MESSAGE_SENT = "message_sent"
+MESSAGE_FAILED = "message_failed"
 # Accounts and sessions.
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
@@ -65,6 +68,8 @@ ACTION_LABELS = {
     EXPORT: "Exported",
     ISSUE_LINK: "Intake link sent",
     KIOSK_HANDOVER: "Tablet handed to the patient",
+    MESSAGE_SENT: "Link sent to the patient by message",
+    MESSAGE_FAILED: "Link message not sent",
     LOGIN: "Signed in",
     LOGIN_FAILED: "Sign-in refused",
     LOGOUT: "Signed out",
