@@ -12,6 +12,7 @@ the audit rows (and throttle counts) it adds by design.
 """
 
 import io
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -135,10 +136,20 @@ def still_signed_in(client) -> bool:
     return response.status_code == 200 and response.get_json().get("signed_in") is True
 
 
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
 def answer_text(response) -> str:
-    """Return the answer as its reader sees it: a PDF's text, else the body as text."""
+    """Return the answer as its reader sees it: a PDF's text, each file of a ZIP so read, else the body as text."""
     if response.mimetype == "application/pdf":
-        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.data)).pages)
+        return pdf_text(response.data)
+    if response.mimetype == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return " ".join(
+                pdf_text(data) if name.endswith(".pdf") else data.decode("utf-8")
+                for name, data in ((name, archive.read(name)) for name in archive.namelist())
+            )
     return response.get_data(as_text=True)
 
 
