@@ -205,6 +205,7 @@ def register_chart_sections(app: Flask) -> None:
 def register_providers(app: Flask) -> None:
     """Hand lower features what a higher one owns (the pain history shows the questionnaire's ODI, …)."""
     from intake.audit.commands import RECORD_CHECKS
+    from intake.fhir.own_record import PRINTED_CHART
     from intake.outcomes.operations import open_episode_for_intake
     from intake.pain.history import ODI_SERIES
     from intake.printout.content import PROGRESS_SUMMARY
@@ -215,6 +216,8 @@ def register_providers(app: Flask) -> None:
     app.extensions[ODI_SERIES] = submitted_odi_records
     # The printed chart shows the progress of every episode of care, as the progress page words it.
     app.extensions[PROGRESS_SUMMARY] = ("printout/_progress.html", every_episode_progress)
+    # The patient's own record holds the whole printed chart beside the FHIR bundle.
+    app.extensions[PRINTED_CHART] = whole_printed_chart
     # A submitted intake opens an episode of care for its complaint (unless one is open for it).
     app.extensions[ON_SUBMIT] = [open_episode_for_intake]
     # audit-verify checks each signed note against the seal its sign and amend events carry.
@@ -227,6 +230,14 @@ def every_episode_progress(patient, period) -> dict:
     from intake.outcomes.summary import load_progress
 
     return {"episodes": [load_progress(state) for state in patient_episodes(patient.id)]}
+
+
+def whole_printed_chart(patient) -> bytes:
+    """Render the patient's whole printed chart as a PDF, for the patient's own record."""
+    from intake.printout.content import PrintPeriod, load_printout
+    from intake.printout.pdf import render_pdf
+
+    return render_pdf(load_printout(patient, PrintPeriod()))
 
 
 def register_request_hooks(app: Flask) -> None:
