@@ -1,4 +1,7 @@
-"""Downloads of one patient's record: the whole chart as FHIR R4 JSON, and the visits as CSV (clinical staff)."""
+"""Downloads of one patient's record: the whole chart as FHIR R4 JSON, the PDF and FHIR together, the visits CSV.
+
+Clinical staff only.
+"""
 
 import json
 import re
@@ -13,13 +16,14 @@ from intake.clinic_time import clinic_today
 from intake.extensions import db
 from intake.fhir import bp
 from intake.fhir.bundle import patient_record
+from intake.fhir.own_record import ZIP_MIMETYPE, build_own_record
 from intake.patients.records import get_patient
 from intake.visits.export import export_filename, load_visit_lines, visits_csv
 
 FHIR_JSON = "application/fhir+json"
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
@@ -42,6 +46,25 @@ def fhir_record(patient_id: int):
     chart = re.sub(r"[^A-Za-z0-9-]", "", patient.chart_number)
     filename = f"record-{chart}-{clinic_today().isoformat()}.fhir.json"
     return _download(json.dumps(bundle, ensure_ascii=False, indent=1), FHIR_JSON, filename)
+
+
+@bp.route("/own-record.zip")
+@roles_required(*CLINICAL)
+def own_record(patient_id: int):
+    patient = get_patient(patient_id)
+    record = build_own_record(patient, clinic_today())
+    # One export naming both files; recorded once they exist, committed before they leave.
+    record_event(
+        audit.EXPORT,
+        patient=patient,
+        record_type="patient_record",
+        detail=(
+            f"Patient's own record, whole chart: {' and '.join(record.member_names)} "
+            f"(PDF; FHIR R4 bundle of {record.resource_count} resources)"
+        ),
+    )
+    db.session.commit()
+    return _download(record.archive, ZIP_MIMETYPE, record.filename)
 
 
 @bp.route("/visits.csv")
