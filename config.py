@@ -39,6 +39,18 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Riverbend Acupuncture & Massage")
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/Edmonton")
+    CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "780-555-0142")
+    # Email to patients (form links): unset MAIL_SERVER means email is not set up, and links are copied instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
+    # Where patients open their links, for links sent outside a request (send-check-ins): https://intake.example.ca
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     PATIENTS_PER_PAGE = _env_int("PATIENTS_PER_PAGE", 25)
     INTAKE_LINK_DAYS = _env_int("INTAKE_LINK_DAYS", 7)
     # Intake questionnaire: a clinic tablet's grant lasts a few hours; wrong link tokens are rate-limited per IP.
@@ -123,6 +135,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True
+    MAIL_SERVER = ""  # each test that sends starts its own SMTP server and names it
 
 
 class ProductionConfig(Config):
