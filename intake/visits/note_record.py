@@ -17,8 +17,12 @@ from intake.visits.note_fields import COLUMN_FIELDS
 PAIN = (("pain_before", BEFORE_TREATMENT), ("pain_after", AFTER_TREATMENT))
 
 
-def read_note(visit: Visit) -> dict:
-    """Return everything written on the visit's note as a plain, JSON-ready dict."""
+def read_note(visit: Visit, *, stored: dict | None = None) -> dict:
+    """Return everything written on the visit's note as a plain, JSON-ready dict.
+
+    ``stored`` is the visit's stored pain as ``stored_pain_of`` read it for many visits at once; without it the
+    scores are read here.
+    """
     note = {name: _plain(getattr(visit, name)) for name in COLUMN_FIELDS}
     # The note records the visit to the minute, as the form shows it.
     note["visit_at"] = visit.visit_at.replace(second=0, microsecond=0).isoformat() if visit.visit_at else None
@@ -43,7 +47,7 @@ def read_note(visit: Visit) -> dict:
         for pair in visit.electro_pairs
     ]
     note["overrides"] = {override.caution: override.reason for override in visit.overrides}
-    note.update(stored_pain(visit))
+    note.update(stored_pain(visit) if stored is None else stored)
     note.update(_signed_pain(visit))
     return note
 
@@ -54,6 +58,22 @@ def stored_pain(visit: Visit) -> dict:
     return {
         key: {row.region_code: row.score for row in pain if row.context == context} for key, context in PAIN
     }
+
+
+def stored_pain_of(visit_ids: list[int]) -> dict[int, dict]:
+    """Return, per visit id, what ``stored_pain`` returns for that visit, read in one query for them all."""
+    found: dict[int, dict] = {visit_id: {key: {} for key, _context in PAIN} for visit_id in visit_ids}
+    if not visit_ids:
+        return found
+    keys = {context: key for key, context in PAIN}
+    rows = db.session.execute(
+        db.select(PainScore.visit_id, PainScore.context, PainScore.region_code, PainScore.score)
+        .where(PainScore.visit_id.in_(visit_ids), PainScore.context.in_(list(keys)))
+        .order_by(PainScore.id)
+    )
+    for visit_id, context, region_code, score in rows:
+        found[visit_id][keys[context]][region_code] = score
+    return found
 
 
 def _signed_pain(visit: Visit) -> dict:
