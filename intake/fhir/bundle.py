@@ -42,7 +42,7 @@ from intake.questionnaire.models import IN_PROGRESS, SUBMITTED, Intake, RedFlagD
 from intake.questionnaire.summary import NOT_ANSWERED, SECTION_ANSWERS, consent_answers, summarise
 from intake.visits.display import describe, note_sections
 from intake.visits.models import ACUPUNCTURE, BOTH, KIND_LABELS, MASSAGE, Amendment, Visit
-from intake.visits.note_record import read_note
+from intake.visits.note_record import read_note, stored_pain_of
 from intake.visits.points import point_label
 
 #: Names every resource of every export alike (uuid5 of the record's kind and id under it).
@@ -410,8 +410,8 @@ def _section_text(note: dict, section: str) -> str:
     )
 
 
-def _add_visit(builder: RecordBuilder, visit: Visit) -> None:
-    versions: list[tuple[dict, Amendment | None]] = [(read_note(visit), None)]
+def _add_visit(builder: RecordBuilder, visit: Visit, stored_pain: dict) -> None:
+    versions: list[tuple[dict, Amendment | None]] = [(read_note(visit, stored=stored_pain), None)]
     versions += [(amendment.note_after, amendment) for amendment in visit.amendments]
     note = versions[-1][0]
     started = datetime.fromisoformat(note["visit_at"]) if note.get("visit_at") else visit.visit_at
@@ -600,8 +600,9 @@ def patient_record(patient: Patient) -> dict:
         _add_intake(builder, intake, decisions[intake.id])
     for score in scores:
         _add_pain_score(builder, score, replaced)
+    stored_pain = stored_pain_of([visit.id for visit in visits])
     for visit in visits:
-        _add_visit(builder, visit)
+        _add_visit(builder, visit, stored_pain[visit.id])
     entries = builder.entries[:1] + _practitioner_entries(builder) + builder.entries[1:]
     return {
         "resourceType": "Bundle",

@@ -26,7 +26,7 @@ from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
 from intake.questionnaire.summary import IntakeSummary, summarise
 from intake.visits.display import note_sections
 from intake.visits.models import Amendment, SafetyOverride, Visit
-from intake.visits.note_record import read_note
+from intake.visits.note_record import read_note, stored_pain_of
 
 #: ``app.extensions`` key of the progress summary a higher feature may add to the printout:
 #: ``(template name, loader)``, the loader taking (patient, period) and returning the template's context.
@@ -170,6 +170,7 @@ def load_printout(patient: Patient, printed: PrintPeriod) -> ChartPrintout:
     intakes = _submitted_intakes(patient.id, period)
     decisions = _decisions_by_intake([intake.id for intake in intakes])
     visits = _signed_visits(patient.id, period)
+    stored_pain = stored_pain_of([visit.id for visit in visits])
     pain = load_pain_history(patient.id, period)
     report = None
     if not pain.is_empty:
@@ -186,7 +187,10 @@ def load_printout(patient: Patient, printed: PrintPeriod) -> ChartPrintout:
         ],
         # The note as its page shows it: the signed original, each amended field marked with its new value.
         visits=[
-            PrintedVisit(visit, note_sections(read_note(visit)), amended_fields(visit)) for visit in visits
+            PrintedVisit(
+                visit, note_sections(read_note(visit, stored=stored_pain[visit.id])), amended_fields(visit)
+            )
+            for visit in visits
         ],
         unsigned_visit_count=_unsigned_count(patient.id, period),
         pain=pain,
