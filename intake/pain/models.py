@@ -17,11 +17,14 @@ INTAKE = "intake"
 BEFORE_TREATMENT = "before_treatment"
 AFTER_TREATMENT = "after_treatment"
 CHECK_IN = "check_in"
+#: Scored by the patient on their return-visit check-in (link or clinic tablet), before the visit.
+PATIENT_CHECK_IN = "patient_check_in"
 CONTEXT_LABELS = {
     INTAKE: "Intake",
     BEFORE_TREATMENT: "Before treatment",
     AFTER_TREATMENT: "After treatment",
     CHECK_IN: "Check-in",
+    PATIENT_CHECK_IN: "Check-in by patient",
 }
 CONTEXTS = tuple(CONTEXT_LABELS)
 
@@ -63,5 +66,5 @@ class PainScore(Model):
 
     @property
     def recorded_by_patient(self) -> bool:
-        """True when the patient entered this score themselves (intake questionnaire)."""
+        """True when the patient entered this score themselves (intake questionnaire or check-in)."""
         return self.recorded_by_id is None and self.intake_id is not None

@@ -1,16 +1,19 @@
-"""Alerts for the practitioner, derived from the patient's latest submitted intake.
+"""Alerts for the practitioner, derived from the patient's latest submitted intake and the check-ins since.
 
 Red flags ("danger") mean: refer before treating. Precautions ("warning") change how to treat.
 The chart and every visit note show them in one banner (templates/questionnaire/_alert_banner.html), each red
 flag with the practitioner's decision on it (intake.questionnaire.decisions lists the ones still open).
+A return-visit check-in adds what changed since (a new pacemaker, a pregnancy, a blood thinner, an injury …) and
+its own red flags, each decided on that check-in; a later intake starts afresh.
 """
 
 from dataclasses import dataclass, field, replace
 
 from intake.extensions import db
 from intake.patients.models import Patient
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
-from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
+from intake.questionnaire.models import CHECK_IN_FORM, INTAKE_FORM, SUBMITTED, Intake, RedFlagDecision
 
 DANGER = "danger"
 WARNING = "warning"
@@ -55,21 +58,55 @@ def urgent_advice_level(red_flag_answers: dict) -> str | None:
 
 
 def latest_submitted_intake(patient_id: int) -> Intake | None:
-    """Return the patient's most recently submitted intake, or None."""
+    """Return the patient's most recently submitted intake (the intake form, never a check-in), or None."""
     return db.session.scalar(
         db.select(Intake)
-        .where(Intake.patient_id == patient_id, Intake.status == SUBMITTED)
+        .where(Intake.patient_id == patient_id, Intake.form_kind == INTAKE_FORM, Intake.status == SUBMITTED)
         .order_by(Intake.submitted_at.desc(), Intake.id.desc())
         .limit(1)
     )
 
 
-def patient_alerts(patient_id: int) -> list[Alert]:
-    """Return the red flags (each with its decision) and precautions from the patient's latest submitted intake."""
+def check_ins_since(patient_id: int, intake: Intake | None) -> list[Intake]:
+    """Return the patient's check-ins submitted after this intake (all of them without one), oldest first."""
+    statement = db.select(Intake).where(
+        Intake.patient_id == patient_id, Intake.form_kind == CHECK_IN_FORM, Intake.status == SUBMITTED
+    )
+    if intake is not None and intake.submitted_at is not None:
+        statement = statement.where(Intake.submitted_at > intake.submitted_at)
+    return list(db.session.scalars(statement.order_by(Intake.submitted_at, Intake.id)))
+
+
+def screened_forms(patient_id: int) -> list[Intake]:
+    """Return the forms the alerts come from: the latest submitted intake, then the check-ins since (3 queries)."""
     intake = latest_submitted_intake(patient_id)
-    if intake is None:
+    return ([intake] if intake else []) + check_ins_since(patient_id, intake)
+
+
+def forms_alerts(forms: list[Intake]) -> list[Alert]:
+    """Return the alerts of these forms (oldest first), each red flag with its decision, red flags first.
+
+    A precaution declared again later replaces the earlier wording (a pregnancy's trimester moves on); red flags
+    stay per form, as each needs its own decision.
+    """
+    if not forms:
         return []
-    return with_decisions(intake_alerts(intake, intake.patient), latest_decisions([intake.id]))
+    red_flags: list[Alert] = []
+    precautions: dict[str, Alert] = {}
+    for form in forms:
+        for alert in intake_alerts(form, form.patient):
+            if alert.is_red_flag:
+                red_flags.append(alert)
+            else:
+                precautions.pop(alert.code, None)
+                precautions[alert.code] = alert
+    alerts = red_flags + list(precautions.values())
+    return with_decisions(alerts, latest_decisions([form.id for form in forms]))
+
+
+def patient_alerts(patient_id: int) -> list[Alert]:
+    """Return the red flags (each with its decision) and precautions of the latest intake and the check-ins since."""
+    return forms_alerts(screened_forms(patient_id))
 
 
 def latest_decisions(intake_ids: list[int]) -> dict[tuple[int | None, str], RedFlagDecision]:
@@ -95,7 +132,9 @@ def with_decisions(
 
 
 def intake_alerts(intake: Intake, patient: Patient) -> list[Alert]:
-    """Derive the alerts of one intake: red flags first, then precautions."""
+    """Derive the alerts of one intake or check-in: red flags first, then precautions."""
+    if intake.is_check_in:
+        return red_flag_alerts(intake, patient) + check_in_precaution_alerts(intake.step_answers(c.CHANGES))
     return red_flag_alerts(intake, patient) + precaution_alerts(intake.step_answers(q.HEALTH))
 
 
@@ -152,6 +191,51 @@ def precaution_alerts(health: dict) -> list[Alert]:
     other = (health.get("allergy_other") or "").strip()
     if other:
         alerts.append(Alert("allergy_other", f"Allergy: {other}", WARNING))
+    return alerts
+
+
+def check_in_precaution_alerts(changes: dict) -> list[Alert]:
+    """Turn what changed since the last visit (a check-in's answers) into precaution alerts.
+
+    They carry the intake's codes where the risk is the same (a pacemaker blocks electro-acupuncture as at intake).
+    A medicine stopped is shown in the check-in's words, never as an alert taken away: the practitioner confirms.
+    """
+    alerts = []
+    thinners = [
+        c.BLOOD_THINNER_LABELS[key]
+        for key in changes.get("blood_thinners") or []
+        if key in c.BLOOD_THINNER_LABELS
+    ]
+    if changes.get("medicines") and thinners:
+        alerts.append(
+            Alert("anticoagulant", f"Anticoagulant ({', '.join(thinners)}) — bleeding risk", WARNING)
+        )
+    if changes.get("pregnancy") in ("yes", "possibly"):
+        alerts.extend(
+            _pregnancy_alerts({"pregnant": changes["pregnancy"], "trimester": changes.get("trimester")})
+        )
+    detail = (changes.get("device_detail") or "").strip()
+    if changes.get("device") and changes.get("device_kind") in c.ELECTRICAL_DEVICES:
+        what = "Pacemaker" if changes["device_kind"] == c.PACEMAKER_DEVICE else "Implanted electrical device"
+        alerts.append(
+            Alert("pacemaker", f"{what}{f' ({detail})' if detail else ''} — no electro-acupuncture", WARNING)
+        )
+    elif changes.get("device"):
+        alerts.append(
+            Alert(
+                "implant", f"New implant{f' ({detail})' if detail else ''} — avoid needling over it", WARNING
+            )
+        )
+    worded = (
+        ("injury", "New injury or fall", "assess before treating; avoid the injured area"),
+        ("surgery", "Recent surgery", "avoid the surgical site"),
+        ("diagnosis", "New diagnosis", "review before treating"),
+    )
+    codes = {"injury": "new_injury", "surgery": "recent_surgery", "diagnosis": "new_diagnosis"}
+    for key, head, advice in worded:
+        if changes.get(key):
+            text = (changes.get(f"{key}_detail") or "").strip()
+            alerts.append(Alert(codes[key], f"{head}{f' ({text})' if text else ''} — {advice}", WARNING))
     return alerts
 
 

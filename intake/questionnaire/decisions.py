@@ -1,7 +1,8 @@
 """Which red flags still wait for a practitioner's decision, for one patient or for the clinic's lists.
 
-A red flag belongs to the intake that raised it: only the patient's latest submitted intake counts, and a new
-intake raising the same flag needs a new decision. Every function here costs a constant number of queries,
+A red flag belongs to the form that raised it: the patient's latest submitted intake and the check-ins submitted
+since it count (an earlier form's flags were superseded by that intake), and a new form raising the same flag
+needs a new decision. Every function here costs a constant number of queries,
 whatever the number of patients asked about or the size of the clinic.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire.alerts import Alert, latest_decisions, red_flag_alerts, with_decisions
-from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
+from intake.questionnaire.models import INTAKE_FORM, SUBMITTED, Intake, RedFlagDecision
 
 #: The kinds of decision as the practitioner reads them beside the flag.
 KIND_LABELS = {"referred": "Referred", "cleared": "Cleared to treat", "not_applicable": "Not applicable"}
@@ -22,7 +23,7 @@ KIND_LABELS = {"referred": "Referred", "cleared": "Cleared to treat", "not_appli
 
 @dataclass(frozen=True)
 class OpenRedFlags:
-    """A patient's latest submitted intake and its red flags not decided yet."""
+    """A patient's submitted intake or check-in whose alerts count, and its red flags not decided yet."""
 
     patient: Patient
     intake: Intake
@@ -34,12 +35,16 @@ class OpenRedFlags:
 
 
 def _is_latest_submitted():
-    """SQL: this intake is its patient's latest submitted one (ties broken by id, as alerts.py does)."""
+    """SQL: no intake (the intake form) of this patient was submitted after this form (ties broken by id).
+
+    True for the latest submitted intake and for every check-in since it, as alerts.screened_forms reads them.
+    """
     later = aliased(Intake)
     return ~(
         db.select(later.id)
         .where(
             later.patient_id == Intake.patient_id,
+            later.form_kind == INTAKE_FORM,
             later.status == SUBMITTED,
             or_(
                 later.submitted_at > Intake.submitted_at,
@@ -83,7 +88,10 @@ def undecided_red_flags(patient_ids: list[int]) -> dict[int, list[Alert]]:
             .where(Intake.patient_id.in_(patient_ids), Intake.status == SUBMITTED, _is_latest_submitted())
         )
     )
-    return {found.patient.id: found.undecided for found in open_red_flags(intakes)}
+    undecided: dict[int, list[Alert]] = {}
+    for found in open_red_flags(sorted(intakes, key=lambda form: (form.submitted_at, form.id))):
+        undecided.setdefault(found.patient.id, []).extend(found.undecided)
+    return undecided
 
 
 def undecided_red_flag_intakes() -> Select:

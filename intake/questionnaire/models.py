@@ -21,9 +21,17 @@ STATUS_LABELS = {IN_PROGRESS: "In progress", SUBMITTED: "Submitted", REVOKED: "C
 LINK = "link"
 KIOSK = "kiosk"
 
+#: What a questionnaire row holds: the first intake, or a short check-in before a return visit.
+INTAKE_FORM = "intake"
+CHECK_IN_FORM = "check_in"
+FORM_KINDS = (INTAKE_FORM, CHECK_IN_FORM)
+
 
 class Intake(Model):
-    """One intake questionnaire for one patient. Every column added later has a default."""
+    """One questionnaire for one patient: the intake, or a return-visit check-in (``form_kind``).
+
+    Both share the link, tablet, lock-after-submit and red-flag machinery. Every column added later has a default.
+    """
 
     __tablename__ = "patient_intake"
     # Today's lists start from the few intakes they show, not from every patient's intakes.
@@ -31,6 +39,12 @@ class Intake(Model):
         Index("ix_patient_intake_status_flags", "status", "red_flag_count"),
         Index("ix_patient_intake_status_review", "status", "reviewed_at", "submitted_at"),
         Index("ix_patient_intake_status_submitted", "status", "submitted_at"),
+        # A patient's latest submitted intake, or latest check-in (of a clinic day), is one index range.
+        Index("ix_patient_intake_patient_kind", "patient_id", "form_kind", "status", "submitted_at"),
+        CheckConstraint(
+            "form_kind IN (" + ", ".join(f"'{kind}'" for kind in FORM_KINDS) + ")", name="form_kind_known"
+        ),
+        CheckConstraint("peg_score IS NULL OR peg_score BETWEEN 0 AND 10", name="peg_score_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +54,10 @@ class Intake(Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Oswestry Disability Index, 0-100 %, None when no section was answered.
     odi_percent: Mapped[float | None] = mapped_column(Float)
+    #: intake or check_in (see FORM_KINDS).
+    form_kind: Mapped[str] = mapped_column(String(20), default=INTAKE_FORM, server_default=INTAKE_FORM)
+    #: A check-in's PEG score (Krebs 2009): the mean of its three 0-10 items, None on an intake.
+    peg_score: Mapped[float | None] = mapped_column(Float)
 
     #: Answers by step key (see intake.questionnaire.steps.STEPS); a step is saved when its key is present.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
@@ -76,6 +94,10 @@ class Intake(Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status == IN_PROGRESS
+
+    @property
+    def is_check_in(self) -> bool:
+        return self.form_kind == CHECK_IN_FORM
 
     @property
     def status_label(self) -> str:

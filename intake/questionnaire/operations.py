@@ -1,4 +1,4 @@
-"""The life of an intake: start, save each step, consent, submit, review, cancel.
+"""The life of an intake or a return-visit check-in: start, save each step, consent, submit, review, cancel.
 
 A submitted intake is never changed (only its review stamp is added); new information is a new intake.
 Every function adds to the session; the caller commits once. The pages call the operations at the
@@ -17,16 +17,20 @@ from intake.auth.roles import PRACTITIONER
 from intake.clinic_time import clinic_today, format_date, to_clinic_time
 from intake.database import utcnow
 from intake.extensions import db
+from intake.pain.models import PATIENT_CHECK_IN
 from intake.pain.operations import record_scores
 from intake.patients.models import Patient
 from intake.patients.operations import apply_demographics
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import grants, identity
 from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import red_flag_alerts
 from intake.questionnaire.models import (
+    CHECK_IN_FORM,
     CLEARED,
     DECISION_KINDS,
     IN_PROGRESS,
+    INTAKE_FORM,
     LINK,
     NOT_APPLICABLE,
     REFERRED,
@@ -67,24 +71,53 @@ class IntakeIncomplete(Refused):
         self.missing = missing
 
 
-def in_progress_intake(patient_id: int) -> Intake | None:
-    """Return the patient's intake that is still being filled, if any."""
+def _in_progress(patient_id: int, form_kind: str) -> Intake | None:
     return db.session.scalar(
         db.select(Intake)
-        .where(Intake.patient_id == patient_id, Intake.status == IN_PROGRESS)
+        .where(Intake.patient_id == patient_id, Intake.form_kind == form_kind, Intake.status == IN_PROGRESS)
         .order_by(Intake.created_at.desc(), Intake.id.desc())
         .limit(1)
     )
 
 
+def in_progress_intake(patient_id: int) -> Intake | None:
+    """Return the patient's intake that is still being filled, if any."""
+    return _in_progress(patient_id, INTAKE_FORM)
+
+
+def in_progress_check_in(patient_id: int) -> Intake | None:
+    """Return the patient's return-visit check-in that is still being filled, if any."""
+    return _in_progress(patient_id, CHECK_IN_FORM)
+
+
+def _start(patient: Patient, form_kind: str, started_by_id: int | None) -> Intake:
+    form = _in_progress(patient.id, form_kind)
+    if form is None:
+        form = Intake(
+            patient_id=patient.id,
+            form_kind=form_kind,
+            status=IN_PROGRESS,
+            answers={},
+            started_by_id=started_by_id,
+        )
+        db.session.add(form)
+        db.session.flush()
+    return form
+
+
 def start_intake(patient: Patient, *, started_by_id: int | None = None) -> Intake:
     """Return the patient's intake in progress, or start a new one."""
-    intake = in_progress_intake(patient.id)
-    if intake is None:
-        intake = Intake(patient_id=patient.id, status=IN_PROGRESS, answers={}, started_by_id=started_by_id)
-        db.session.add(intake)
-        db.session.flush()
-    return intake
+    return _start(patient, INTAKE_FORM, started_by_id)
+
+
+def start_check_in(patient: Patient, *, started_by_id: int | None = None) -> Intake:
+    """Return the patient's return-visit check-in in progress, or start a new one (records nothing)."""
+    return _start(patient, CHECK_IN_FORM, started_by_id)
+
+
+def answer_steps(intake: Intake) -> tuple[str, ...]:
+    """Return the keys of the steps a form of this kind saves answers in, in order."""
+    return c.ANSWER_STEPS if intake.is_check_in else q.ANSWER_STEPS
 
 
 def _require_open(intake: Intake) -> None:
@@ -94,7 +127,7 @@ def _require_open(intake: Intake) -> None:
 
 def save_step(intake: Intake, step: str, values: dict) -> None:
     """Store the cleaned answers of one step (replacing what that step held)."""
-    if step not in q.ANSWER_STEPS or step == q.CONSENT:
+    if step not in answer_steps(intake) or step == q.CONSENT:
         raise ValueError(f"not an answer step: {step!r}")
     _require_open(intake)
     # Assign a new dict: the JSON column notices replacement, not changes inside it.
@@ -135,7 +168,9 @@ def record_consent(
 def missing_steps(intake: Intake) -> list[str]:
     """Return the keys of answer steps not saved yet, in order."""
     saved = intake.answers or {}
-    missing = [key for key in q.ANSWER_STEPS if key not in saved]
+    missing = [key for key in answer_steps(intake) if key not in saved]
+    if intake.is_check_in:
+        return missing
     if q.CONSENT not in missing and intake.consent_signed_at is None:
         missing.append(q.CONSENT)
     return missing
@@ -144,7 +179,7 @@ def missing_steps(intake: Intake) -> list[str]:
 def first_unfinished_step(intake: Intake) -> str:
     """Return where a returning patient carries on: the first unsaved step, else the review."""
     missing = missing_steps(intake)
-    return missing[0] if missing else q.REVIEW
+    return missing[0] if missing else (c.REVIEW if intake.is_check_in else q.REVIEW)
 
 
 #: What an intake's submission also starts, handed down by the factory (the episode of care it opens).
@@ -153,6 +188,8 @@ ON_SUBMIT = "intake.questionnaire.on_submit"
 
 def submit_intake(intake: Intake) -> None:
     """Submit: update the patient's contact details, record pain scores and ODI, close every grant."""
+    if intake.is_check_in:
+        raise ValueError("a check-in is submitted by submit_check_in")
     _require_open(intake)
     missing = missing_steps(intake)
     if missing:
@@ -179,6 +216,34 @@ def submit_intake(intake: Intake) -> None:
     grants.revoke_grants(intake)
     for follow_up in current_app.extensions.get(ON_SUBMIT, ()):
         follow_up(intake)
+
+
+def submit_check_in(check_in: Intake) -> None:
+    """Submit a check-in: record its pain scores ("check-in by patient"), PEG and red flags; close every grant.
+
+    A check-in opens no episode of care (the intake's ON_SUBMIT follow-ups do not run).
+    """
+    if not check_in.is_check_in:
+        raise ValueError("an intake is submitted by submit_intake")
+    _require_open(check_in)
+    missing = missing_steps(check_in)
+    if missing:
+        raise IntakeIncomplete(missing)
+    now = utcnow()
+    pain_now = check_in.step_answers(c.PAIN_NOW)
+    record_scores(
+        check_in.patient_id,
+        {code: int(score) for code, score in (pain_now.get("regions") or {}).items()},
+        context=PATIENT_CHECK_IN,
+        recorded_at=now,
+        intake_id=check_in.id,
+    )
+    check_in.peg_score = c.peg_score(check_in.step_answers(c.PEG))
+    check_in.status = SUBMITTED
+    check_in.submitted_at = now
+    check_in.updated_at = now
+    check_in.red_flag_count = len(red_flag_alerts(check_in, check_in.patient))
+    grants.revoke_grants(check_in)
 
 
 def apply_contact_details(patient: Patient, contact: dict) -> dict:
@@ -210,11 +275,11 @@ def cancel_intake(intake: Intake) -> None:
 
 
 def patient_intakes(patient_id: int) -> list[Intake]:
-    """Return all of a patient's intakes, newest first."""
+    """Return all of a patient's intakes (not their check-ins), newest first."""
     return list(
         db.session.scalars(
             db.select(Intake)
-            .where(Intake.patient_id == patient_id)
+            .where(Intake.patient_id == patient_id, Intake.form_kind == INTAKE_FORM)
             .order_by(Intake.created_at.desc(), Intake.id.desc())
         )
     )
@@ -227,18 +292,18 @@ def _record(action: str, intake: Intake, detail: str = "") -> None:
     record_event(action, patient=intake.patient, record_type="intake", record_id=intake.id, detail=detail)
 
 
-def _require_active_patient(patient: Patient) -> None:
+def _require_active_patient(patient: Patient, what: str = "an intake") -> None:
     if patient.is_archived:
-        raise Refused(f"{patient.spoken_name} is archived. Restore the patient before starting an intake.")
+        raise Refused(f"{patient.spoken_name} is archived. Restore the patient before starting {what}.")
 
 
-def _started(patient: Patient, by) -> Intake:
-    """Return the patient's intake in progress, or a new one (recording that it was created)."""
-    intake = in_progress_intake(patient.id)
-    if intake is None:
-        intake = start_intake(patient, started_by_id=by.id)
-        _record(audit.CREATE, intake)
-    return intake
+def _started(patient: Patient, by, form_kind: str = INTAKE_FORM) -> Intake:
+    """Return the patient's form of this kind in progress, or a new one (recording that it was created)."""
+    form = _in_progress(patient.id, form_kind)
+    if form is None:
+        form = _start(patient, form_kind, by.id)
+        _record(audit.CREATE, form, "check-in" if form_kind == CHECK_IN_FORM else "")
+    return form
 
 
 def send_link(patient: Patient, *, by) -> tuple[Intake, str, IntakeAccess | None]:
@@ -260,6 +325,28 @@ def hand_over_tablet(patient: Patient, *, by) -> str:
     intake = _started(patient, by)
     token = grants.issue_kiosk_grant(intake, created_by_id=by.id)
     _record(audit.KIOSK_HANDOVER, intake)  # by the staff member, before their session ends
+    sign_out(by)
+    return token
+
+
+def send_check_in_link(patient: Patient, *, by) -> tuple[Intake, str, IntakeAccess | None]:
+    """Give an active patient a new check-in link; return the check-in, the raw token (shown once) and its grant."""
+    _require_active_patient(patient, "a check-in")
+    check_in = _started(patient, by, CHECK_IN_FORM)
+    token, grant = grants.issue_link(check_in, created_by_id=by.id)
+    _record(audit.ISSUE_LINK, check_in, "check-in link")
+    return check_in, token, grant
+
+
+def hand_over_check_in_tablet(patient: Patient, *, by) -> str:
+    """Open an active patient's check-in on this clinic tablet and sign the staff member out everywhere.
+
+    Return the raw token for the tablet's session (see ``hand_over_tablet``).
+    """
+    _require_active_patient(patient, "a check-in")
+    check_in = _started(patient, by, CHECK_IN_FORM)
+    token = grants.issue_kiosk_grant(check_in, created_by_id=by.id)
+    _record(audit.KIOSK_HANDOVER, check_in, "check-in")
     sign_out(by)
     return token
 
@@ -450,8 +537,12 @@ def sign_consent(grant: IntakeAccess, **consent) -> None:
 
 
 def submit_answers(grant: IntakeAccess) -> None:
-    """Submit the patient's intake (``IntakeIncomplete`` if steps are missing) and record what changed."""
+    """Submit the patient's intake or check-in (``IntakeIncomplete`` if steps are missing) and record it."""
     intake = grant.intake
+    if intake.is_check_in:
+        submit_check_in(intake)
+        record_by_patient(grant, audit.SUBMIT, "check-in")
+        return
     submit_intake(intake)
     changed = sorted((intake.answers or {}).get("contact_changes") or {})
     record_by_patient(
