@@ -40,6 +40,8 @@ class Config:
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Riverbend Acupuncture & Massage")
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/Edmonton")
     CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "780-555-0142")
+    #: Where the clinic is, on the patient's thank-you pages (one line).
+    CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "10150 Jasper Avenue NW, Suite 210, Edmonton, AB T5J 1W4")
     # Email to patients (form links): unset MAIL_SERVER means email is not set up, and links are copied instead.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 587)
