@@ -10,6 +10,29 @@ from intake.pain.figure import SCORE_FILLS, UNSCORED_FILL
 from intake.pain.regions import BACK_REGIONS, FRONT_REGIONS, REGION_BY_CODE, region_label
 
 SCORE_CHOICES = tuple(range(0, 11))
+#: The regions this clinic scores most, offered as one-tap chips above the figure (back pain first).
+QUICK_REGIONS: tuple[str, ...] = (
+    "lower_back_l",
+    "lower_back_c",
+    "lower_back_r",
+    "buttock_l",
+    "buttock_r",
+    "sacroiliac_l",
+    "sacroiliac_r",
+    "neck_back",
+    "shoulder_l",
+    "shoulder_r",
+)
+#: The regions of the close-up of the lower back and pelvis.
+LUMBAR_PELVIC_REGIONS: tuple[str, ...] = (
+    "lower_back_l",
+    "lower_back_c",
+    "lower_back_r",
+    "sacroiliac_l",
+    "sacroiliac_r",
+    "buttock_l",
+    "buttock_r",
+)
 #: ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 SCORE_TEXT = re.compile(r"[0-9]{1,2}")
 
@@ -49,6 +72,8 @@ def body_map_template_context() -> dict:
     return {
         "body_map_regions": (("Front", FRONT_REGIONS), ("Back", BACK_REGIONS)),
         "body_map_codes": frozenset(REGION_BY_CODE),
+        "body_map_quick_regions": tuple(REGION_BY_CODE[code] for code in QUICK_REGIONS),
+        "body_map_lumbar_codes": LUMBAR_PELVIC_REGIONS,
         "body_map_fills": SCORE_FILLS,
         "body_map_unscored_fill": UNSCORED_FILL,
     }

@@ -1,7 +1,10 @@
 /*
  * Body map: turns each <fieldset data-body-map> (a list of 0-10 selects, one per region) into a
- * tappable front/back figure. Tapping a region opens large 0-10 buttons that set that region's
- * select; regions are shaded by score and show the number. The selects stay the source of truth
+ * tappable figure. Tapping a region (or a quick chip for a common region) opens large 0-10 buttons
+ * that set that region's select; regions are shaded by score and show the number. The figure shows
+ * front and back side by side where there is room, one view at a time on a phone (the views are
+ * viewBox crops of the one drawing), and a close-up of the lower back and pelvis. Every region has
+ * invisible padding (a transparent wide-stroked copy beneath the drawn shapes) for taps at its edge. The selects stay the source of truth
  * (the form posts them), and the list can be shown again with a button.
  * No inline styles or handlers (strict CSP): classes, attributes and addEventListener only.
  */
@@ -15,6 +18,15 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var LIGHT_TEXT_FROM = 6;
+  // Below this width (CSS px) front and back side by side would make regions narrower than 24 px.
+  var SIDE_BY_SIDE_FROM = 560;
+  // Crops of static/img/body-map.svg (viewBox 0 0 420 500; the back view is drawn 220 to the right).
+  var VIEWS = {
+    both: { label: "Front and back", viewBox: "0 0 420 500", name: "Body map, front and back" },
+    front: { label: "Front", viewBox: "10 0 180 500", name: "Body map, front" },
+    back: { label: "Back", viewBox: "230 0 180 500", name: "Body map, back" },
+    lumbar: { label: "Lower back close-up", viewBox: "278 196 84 104", name: "Close-up of the lower back, sacrum and buttocks" },
+  };
   var figureRequests = {};
   var openPicker = null;
 
@@ -62,7 +74,12 @@
         self.update(select.getAttribute("data-region"));
       });
     });
+    this.lumbarCodes = (fieldset.getAttribute("data-lumbar-regions") || "").split(",");
+    this.view = null;
+    this.viewChosen = false;
     this.buildFigure(figureText);
+    this.buildQuickChips();
+    this.buildViewSwitch();
     this.buildChosenList();
     this.buildPicker();
     this.buildListToggle();
@@ -70,6 +87,10 @@
       self.update(code);
     });
     fieldset.classList.add("body-map--enhanced");
+    this.fitView();
+    window.addEventListener("resize", function () {
+      self.fitView();
+    });
   }
 
   BodyMap.prototype.label = function (code) {
@@ -119,6 +140,44 @@
       number.setAttribute("aria-hidden", "true");
       self.numbers[code] = number;
     });
+    // Invisible padding: a wide transparent stroke around each region, beneath every drawn shape,
+    // so a tap just outside a small region's edge still reaches it but never a neighbour's shape.
+    Array.prototype.forEach.call(svg.querySelectorAll(".body-map__figure"), function (group) {
+      var hits = document.createElementNS(SVG_NS, "g");
+      hits.setAttribute("class", "body-map__hits");
+      hits.setAttribute("aria-hidden", "true");
+      Array.prototype.forEach.call(group.querySelectorAll("[data-region]"), function (shape) {
+        var code = shape.getAttribute("data-region");
+        if (!self.shapes[code]) {
+          return;
+        }
+        var hit = document.createElementNS(SVG_NS, "path");
+        hit.setAttribute("d", shape.getAttribute("d"));
+        hit.setAttribute("class", "body-map__hit");
+        hit.setAttribute("data-hit-for", code);
+        if (self.lumbarCodes.indexOf(code) >= 0) {
+          hit.setAttribute("data-lumbar", "");
+        }
+        hit.addEventListener("click", function () {
+          self.open(code);
+        });
+        hits.appendChild(hit);
+      });
+      group.insertBefore(hits, group.firstChild);
+    });
+    // Left and right, written on the close-up (the whole-body captions are outside its crop).
+    var back = svg.querySelector(".body-map__figure--back");
+    if (back) {
+      [["Left", "61", "start"], ["Right", "139", "end"]].forEach(function (side) {
+        var text = document.createElementNS(SVG_NS, "text");
+        text.setAttribute("x", side[1]);
+        text.setAttribute("y", "174");
+        text.setAttribute("text-anchor", side[2]);
+        text.setAttribute("class", "body-map__closeup-side");
+        text.textContent = side[0];
+        back.appendChild(text);
+      });
+    }
     // Numbers go on top of every shape of their view, and never catch a tap.
     Array.prototype.forEach.call(svg.querySelectorAll(".body-map__figure"), function (group) {
       var layer = document.createElementNS(SVG_NS, "g");
@@ -131,6 +190,7 @@
       });
       group.appendChild(layer);
     });
+    this.svg = svg;
     this.figure = element("div", "body-map__figure-wrap");
     this.figure.appendChild(svg);
     var legend = this.fieldset.querySelector(".body-map__legend");
@@ -139,6 +199,113 @@
     }
     var firstList = this.fieldset.querySelector(".body-map__list");
     this.fieldset.insertBefore(this.figure, firstList);
+  };
+
+  BodyMap.prototype.buildViewSwitch = function () {
+    var self = this;
+    var bar = element("div", "body-map__views");
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Show on the body map");
+    this.viewButtons = {};
+    Object.keys(VIEWS).forEach(function (view) {
+      var choice = button("body-map__view-button", VIEWS[view].label);
+      choice.setAttribute("data-view", view);
+      choice.setAttribute("aria-pressed", "false");
+      choice.addEventListener("click", function () {
+        self.viewChosen = true;
+        self.setView(view);
+      });
+      bar.appendChild(choice);
+      self.viewButtons[view] = choice;
+    });
+    this.fieldset.insertBefore(bar, this.figure);
+  };
+
+  BodyMap.prototype.narrow = function () {
+    return this.fieldset.getBoundingClientRect().width < SIDE_BY_SIDE_FROM;
+  };
+
+  // Both views where they fit; on a phone one at a time, the back first (this clinic sees backs most).
+  BodyMap.prototype.fitView = function () {
+    var narrow = this.narrow();
+    this.viewButtons.both.hidden = narrow;
+    if (!this.view || (narrow && this.view === "both") || (!narrow && !this.viewChosen)) {
+      this.setView(narrow ? "back" : "both");
+    }
+  };
+
+  BodyMap.prototype.setView = function (view) {
+    var self = this;
+    this.view = view;
+    this.svg.setAttribute("viewBox", VIEWS[view].viewBox);
+    this.svg.setAttribute("data-view", view);
+    this.svg.setAttribute("aria-label", VIEWS[view].name + ": choose a region to score it");
+    Object.keys(this.viewButtons).forEach(function (name) {
+      self.viewButtons[name].setAttribute("aria-pressed", name === view ? "true" : "false");
+    });
+    // The close-up shows its neighbours for orientation only: they are not tappable there.
+    Object.keys(this.shapes).forEach(function (code) {
+      var shape = self.shapes[code];
+      var context = view === "lumbar" && self.lumbarCodes.indexOf(code) < 0;
+      shape.classList.toggle("body-map__region--context", context);
+      shape.setAttribute("tabindex", context ? "-1" : "0");
+      if (context) {
+        shape.setAttribute("aria-hidden", "true");
+      } else {
+        shape.removeAttribute("aria-hidden");
+      }
+    });
+    this.renderChips();
+  };
+
+  BodyMap.prototype.viewOf = function (code) {
+    var shape = this.shapes[code];
+    return shape && shape.closest(".body-map__figure--back") ? "back" : "front";
+  };
+
+  // Show a region's view before scoring it from a chip, so the tapped area is on screen.
+  BodyMap.prototype.reveal = function (code) {
+    var view = this.viewOf(code);
+    if (this.view === "both" || this.view === view) {
+      return;
+    }
+    if (this.view === "lumbar" && this.lumbarCodes.indexOf(code) >= 0) {
+      return;
+    }
+    this.setView(view);
+  };
+
+  BodyMap.prototype.buildQuickChips = function () {
+    var self = this;
+    var box = this.fieldset.querySelector(".body-map__quick");
+    this.chips = {};
+    if (!box) {
+      return;
+    }
+    Array.prototype.forEach.call(box.querySelectorAll("[data-quick-region]"), function (chip) {
+      var code = chip.getAttribute("data-quick-region");
+      if (!self.selects[code]) {
+        chip.parentNode.hidden = true;
+        return;
+      }
+      self.chips[code] = chip;
+      chip.addEventListener("click", function () {
+        self.reveal(code);
+        self.open(code);
+      });
+    });
+    box.hidden = false;
+    this.fieldset.insertBefore(box, this.figure);
+  };
+
+  BodyMap.prototype.renderChips = function () {
+    var self = this;
+    Object.keys(this.chips || {}).forEach(function (code) {
+      var score = self.score(code);
+      var chip = self.chips[code];
+      chip.textContent = self.label(code) + (score === null ? "" : ": " + score);
+      chip.classList.toggle("body-map__quick-chip--scored", score !== null);
+    });
   };
 
   BodyMap.prototype.buildChosenList = function () {
@@ -263,6 +430,7 @@
       number.setAttribute("fill", score !== null && score >= LIGHT_TEXT_FROM ? "#ffffff" : "#1d2a33");
     }
     this.renderChosen();
+    this.renderChips();
   };
 
   BodyMap.prototype.open = function (code) {
