@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.bench_app import FLOOR
+from benchmarks.bench_app import FLOOR, SIGNED_IN_FLOOR
 from benchmarks.client import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -110,7 +110,7 @@ def bench_database(dataset: Dataset, options) -> list[dict]:
         sign_in(client)
         admin = Client(server.base)
         sign_in(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-        targets = pages(client, dataset.url, dataset.long_history_patient_id)
+        targets = chosen(pages(client, dataset.url, dataset.long_history_patient_id), options.pages)
         probes = {}
         broken: dict[str, int] = {}
         for name, path in targets.items():
@@ -123,22 +123,19 @@ def bench_database(dataset: Dataset, options) -> list[dict]:
         if FLOOR not in targets.values() or "floor (anonymous)" in broken:
             raise BenchError("the floor did not answer 200")
         targets = {name: path for name, path in targets.items() if name not in broken}
-        cookie = {
-            name: (admin if needs_admin(path) else client).cookie_header for name, path in targets.items()
-        }
-        cookie["floor (anonymous)"] = ""
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
         for round_number in range(1, options.rounds + 1):
             print(f"  round {round_number}/{options.rounds} …", flush=True)
             for name, path in targets.items():
+                cookie = "" if path == FLOOR else fresh_cookie(admin if needs_admin(path) else client)
                 rounds[name].append(
-                    run_load(
-                        server.base + path, cookie[name], options.duration, options.connections, options.tool
-                    )
+                    run_load(server.base + path, cookie, options.duration, options.connections, options.tool)
                 )
-        saves, save_queries = save_draft_loop(
-            client, draft_visit(client, dataset.url, dataset.long_history_patient_id)
-        )
+        saves, save_queries = None, []
+        if not options.pages or DRAFT_PAGE in chosen({DRAFT_PAGE: ""}, options.pages):
+            saves, save_queries = save_draft_loop(
+                client, draft_visit(client, dataset.url, dataset.long_history_patient_id)
+            )
         client.close()
         admin.close()
     finally:
@@ -146,8 +143,29 @@ def bench_database(dataset: Dataset, options) -> list[dict]:
     return summarise(targets, probes, rounds, saves, save_queries, broken)
 
 
+def fresh_cookie(client: Client) -> str:
+    """The session cookie as a browser holds it now: the load tool replays one cookie, as one tablet would send it."""
+    client.get(SIGNED_IN_FLOOR)  # the idle clock may have moved since the last page (intake.auth.sessions)
+    return client.cookie_header
+
+
+def chosen(targets: dict[str, str], wanted: str) -> dict[str, str]:
+    """The pages whose names contain one of the comma-separated words of ``wanted`` (all when empty), and the floors."""
+    words = [word.strip().lower() for word in wanted.split(",") if word.strip()]
+    if not words:
+        return targets
+    return {
+        name: path
+        for name, path in targets.items()
+        if name.startswith("floor") or any(word in name.lower() for word in words)
+    }
+
+
 def summarise(targets, probes, rounds, saves, save_queries, broken) -> list[dict]:
-    """One row per page: medians over the rounds, the probe's queries and bytes, the ratio to the floor."""
+    """One row per page: medians over the rounds, the probe's queries and bytes, the ratio to the floor.
+
+    ``saves`` is None when the draft-saving loop did not run (a run of chosen pages).
+    """
     rows = []
     for name, path in targets.items():
         runs = rounds[name]
@@ -165,14 +183,14 @@ def summarise(targets, probes, rounds, saves, save_queries, broken) -> list[dict
                 tool=runs[0]["tool"],
             )
         )
-    rows.append(
+    rows += [
         dict(
             page=DRAFT_PAGE, path="", requests_per_s=1000 / statistics.mean(saves) if saves else 0.0,
             p50_ms=statistics.median(saves) if saves else 0.0, p95_ms=percentile(saves, 0.95), errors=0,
             queries=int(statistics.median(save_queries)) if save_queries else None, bytes=0, html=False,
             tool=f"{len(saves)} POSTs, one client",
         )
-    )  # fmt: skip
+    ] if saves is not None else []  # fmt: skip
     rows += [
         dict(page=name, path="", requests_per_s=0.0, p50_ms=0.0, p95_ms=0.0, errors=1, queries=None, bytes=0,
              html=False, tool=f"answered {status}", status=status)
@@ -231,6 +249,10 @@ def main(argv=None) -> int:
         "--postgres", default=os.environ.get("BENCH_DATABASE_URL", ""), help="BENCH_DATABASE_URL"
     )
     parser.add_argument("--fresh", action="store_true", help="rebuild the data sets")
+    parser.add_argument(
+        "--pages", default="", help="only the pages whose names contain one of these comma-separated words "
+        "(and the floors), e.g. --pages chart,pain; bench/results.json is then left as it is",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     options = parser.parse_args(argv)
     if not 0 < options.duration <= 120 or not 1 <= options.rounds <= 20 or not 1 <= options.connections <= 64:
@@ -255,13 +277,15 @@ def main(argv=None) -> int:
             rows = bench_database(dataset, options)
             print_table(dataset.database, rows)
             results.append(dict(database=dataset.database, size=vars(size), **machine(), pages=rows))
-            write_results(results)  # after each database, so a failure on the next keeps this one
+            if not options.pages:
+                write_results(results)  # after each database, so a failure on the next keeps this one
     except (BenchError, BenchHTTPError) as error:
         print(f"make bench: {error}", file=sys.stderr)
         return 2
     after = machine()
     print(
-        f"\nLoad average after: {after['load_average']} ({after['cores']} cores). Written to {RESULTS.relative_to(ROOT)}"
+        f"\nLoad average after: {after['load_average']} ({after['cores']} cores). "
+        + (f"Written to {RESULTS.relative_to(ROOT)}" if not options.pages else "Chosen pages: results.json unchanged")
     )
     missed = [f"{r['database']}: {row['page']}" for r in results for row in r["pages"] if not row["passed"]]
     if missed:

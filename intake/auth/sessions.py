@@ -10,12 +10,29 @@ Only a successful request a person made counts as activity: not a refusal or an 
 5xx), not the timer asking how long is left, and not a script's automatic retry of a save
 that failed (sent with the ``X-Intake-Retry`` header). So a tablet left on an error page, or
 with an autosave that keeps failing, still signs itself out.
+
+The idle clock moves in steps of a thirtieth of the idle timeout (30 seconds of 15 minutes), so
+the cookie of a tablet in use is signed again once a step rather than on every request; a session
+then ends at most one step sooner than ``SESSION_IDLE_TIMEOUT`` after its last request, never later.
 """
 
 import time
 
-from flask import after_this_request, current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
 
 from intake.audit.models import SESSION_EXPIRED
 from intake.audit.operations import record_event
@@ -28,6 +45,21 @@ STATUS_ENDPOINTS = {"auth.session_status"}
 JSON_ENDPOINTS = {"auth.session_status", "auth.session_ping"}
 #: The header a script sends when it repeats a request by itself (a person did not act).
 RETRY_HEADER = "X-Intake-Retry"
+#: The idle clock's step is the idle timeout divided by this.
+ACTIVITY_STEPS_PER_TIMEOUT = 30
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its signing serializer built once per key rather than per request."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers = {keys: super().get_signing_serializer(app)}  # the newest keys only
+        return self._serializers[keys]
 
 
 def start_session(user) -> None:
@@ -91,6 +123,11 @@ def _made_by_a_person() -> bool:
     return request.endpoint not in STATUS_ENDPOINTS and not request.headers.get(RETRY_HEADER)
 
 
+def activity_step() -> int:
+    """Return how many seconds the idle clock moves at least, when it moves (see the module docstring)."""
+    return current_app.config["SESSION_IDLE_TIMEOUT"] // ACTIVITY_STEPS_PER_TIMEOUT
+
+
 def enforce_session_limits():
     """Before each request: end a timed-out session; otherwise note that this request may count as activity."""
     if request.endpoint == "static" or "_user_id" not in session:
@@ -99,7 +136,7 @@ def enforce_session_limits():
     g.session_checked_at = now
     reason = _expiry_reason(now)
     if reason is None:
-        if _made_by_a_person():
+        if _made_by_a_person() and int(now) - session[LAST_SEEN] >= max(1, activity_step()):
             g.activity_at = int(now)  # counted by count_activity once the answer is known to be a success
             after_this_request(count_activity)
         return None
@@ -119,6 +156,6 @@ def count_activity(response):
     """After each request: move the idle clock for a successful request a person made (not 4xx/5xx)."""
     activity_at = g.get("activity_at")
     if activity_at and response.status_code < 400 and "_user_id" in session:
-        if activity_at > session.get(LAST_SEEN, 0):  # whole seconds: within one, the cookie stays as it is
+        if activity_at > session.get(LAST_SEEN, 0):
             session[LAST_SEEN] = activity_at
     return response

@@ -159,3 +159,30 @@ def test_signing_in_starts_a_fresh_session(app, client, make_user):
         assert session.get("csrf_token") != "planted-before-sign-in"
         assert "something_else" not in session
         assert session["_user_id"] == f"{user.id}:{user.session_version}"
+
+
+def test_the_idle_clock_moves_in_steps_so_a_tablet_in_use_keeps_its_cookie(client, login):
+    login("practitioner")
+    client.get("/patients/")
+    _age_session(client, last_seen=20)  # within a step (a thirtieth of 15 minutes: 30 seconds)
+    with client.session_transaction() as session:
+        seen = session[LAST_SEEN]
+    response = client.get("/patients/")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        assert session[LAST_SEEN] == seen
+    assert 15 * 60 - 25 <= client.get("/session/status").get_json()["seconds_left"] <= 15 * 60 - 19
+    _age_session(client, last_seen=31)
+    response = client.get("/patients/")
+    assert "Set-Cookie" in response.headers
+    with client.session_transaction() as session:
+        assert time.time() - session[LAST_SEEN] < 5
+
+
+def test_a_short_idle_timeout_moves_the_clock_every_second(app, client, login):
+    app.config["SESSION_IDLE_TIMEOUT"] = 8
+    login("practitioner")
+    _age_session(client, last_seen=2)
+    assert client.get("/patients/").status_code == 200
+    with client.session_transaction() as session:
+        assert time.time() - session[LAST_SEEN] < 1.5
