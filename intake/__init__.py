@@ -243,11 +243,12 @@ def whole_printed_chart(patient) -> bytes:
 def register_request_hooks(app: Flask) -> None:
     from intake.auth.access import enforce_declared_access
     from intake.auth.csrf import protect_posts
-    from intake.auth.sessions import enforce_session_limits
+    from intake.auth.sessions import SessionCookies, enforce_session_limits
     from intake.request_checks import refuse_unusable_input
     from intake.security_headers import add_security_headers, trust_proxies
 
     trust_proxies(app)
+    app.session_interface = SessionCookies()
     app.before_request(enforce_session_limits)  # first: a timed-out session is treated as signed out
     app.before_request(enforce_declared_access)
     app.before_request(refuse_unusable_input)
