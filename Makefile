@@ -10,7 +10,7 @@ PYTEST_ARGS  ?=
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 export INTAKE_CONFIG ?= development
 
-.PHONY: run test test-postgres test-reliability test-tools bench bench-deps lint security browser-deps pdf-deps migrate seed clean
+.PHONY: run test test-postgres test-reliability test-tools bench bench-deps lint security browser-deps pdf-deps axe-core migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,18 @@ bench-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; \
 	fi
 	@command -v wrk >/dev/null || { echo "wrk is missing: make bench will use its Python client" >&2; exit 1; }
+
+# axe-core, vendored for the accessibility browser tests (tests/browser/vendor/, never served): fetched from the
+# npm registry with npm pack; commit the result so the tests run offline.
+AXE_VERSION ?= 4.14.1
+axe-core:
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core" >&2; exit 1; }
+	rm -rf $(CURDIR)/.axe-core && mkdir -p $(CURDIR)/.axe-core
+	cd $(CURDIR)/.axe-core && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp .axe-core/package/axe.min.js tests/browser/vendor/axe.min.js
+	cp .axe-core/package/LICENSE tests/browser/vendor/LICENSE-axe-core
+	rm -rf $(CURDIR)/.axe-core
+	@echo "axe-core $(AXE_VERSION) vendored: update the version in tests/browser/vendor/README.md"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check intake tests config.py wsgi.py
