@@ -152,13 +152,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_chart_sections(app: Flask) -> None:
-    """List every section of the patient chart page, in page order (negative orders sit above the details)."""
+    """List every section of the patient chart page, in page order, each with its place and part of the chart."""
     from intake.audit import chart as audit_chart
-    from intake.auth.roles import CLINICAL, STAFF
+    from intake.auth.roles import CLINICAL, FRONT_DESK, PRACTITIONER, STAFF
     from intake.fhir import chart as fhir_chart
     from intake.outcomes import chart as outcomes_chart
     from intake.pain import chart as pain_chart
-    from intake.patients.chart import ChartSection, register_sections
+    from intake.patients.chart import ACTIONS, SUMMARY, ChartSection, nothing_to_load, register_sections
     from intake.printout import chart as printout_chart
     from intake.questionnaire import chart as questionnaire_chart
     from intake.visits import chart as visits_chart
@@ -166,6 +166,7 @@ def register_chart_sections(app: Flask) -> None:
     register_sections(
         app,
         (
+            # Negative orders sit in the patient's header: the alerts, as one line that opens.
             ChartSection(
                 "intake_alerts",
                 -10,
@@ -173,31 +174,89 @@ def register_chart_sections(app: Flask) -> None:
                 STAFF,
                 questionnaire_chart.load_alerts,
             ),
+            # The role's main actions, at the top: a practitioner writes today's note or records a check-in,
+            # front desk sends the intake (the card of where it stands, with its buttons).
+            ChartSection(
+                "visit_action",
+                1,
+                "visits/_chart_actions.html",
+                (PRACTITIONER,),
+                visits_chart.load_visit_action,
+                place=ACTIONS,
+            ),
+            ChartSection(
+                "check_in_action",
+                2,
+                "pain/_chart_actions.html",
+                (PRACTITIONER,),
+                nothing_to_load,
+                place=ACTIONS,
+            ),
+            ChartSection(
+                "intake_desk",
+                3,
+                "questionnaire/_chart_intake.html",
+                (FRONT_DESK,),
+                questionnaire_chart.load_intake_actions,
+                place=ACTIONS,
+            ),
+            ChartSection(
+                "progress",
+                20,
+                "outcomes/_chart_section.html",
+                CLINICAL,
+                outcomes_chart.progress_section,
+                group=SUMMARY,
+            ),
+            ChartSection(
+                "visits", 25, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline, title="Visits"
+            ),
+            ChartSection(
+                "pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary, title="Pain"
+            ),
             ChartSection(
                 "intake",
-                10,
+                40,
                 "questionnaire/_chart_intake.html",
-                STAFF,
+                CLINICAL,
                 questionnaire_chart.load_intake_actions,
+                group="intakes",
+                title="Intakes",
             ),
             ChartSection(
                 "intake_answers",
-                11,
+                41,
                 "questionnaire/_chart_answers.html",
                 CLINICAL,
                 questionnaire_chart.load_latest_answers,
+                group="intakes",
             ),
             ChartSection(
-                "progress", 20, "outcomes/_chart_section.html", CLINICAL, outcomes_chart.progress_section
+                "printout",
+                790,
+                "printout/_chart_action.html",
+                CLINICAL,
+                printout_chart.print_action,
+                group="records",
+                title="Print and export",
             ),
-            ChartSection("pain", 30, "pain/_chart_section.html", CLINICAL, pain_chart.pain_summary),
-            ChartSection("visits", 30, "visits/_chart_timeline.html", STAFF, visits_chart.load_timeline),
             ChartSection(
-                "printout", 790, "printout/_chart_action.html", CLINICAL, printout_chart.print_action
+                "record",
+                800,
+                "fhir/_chart_record.html",
+                CLINICAL,
+                fhir_chart.record_downloads,
+                group="records",
             ),
-            ChartSection("record", 800, "fhir/_chart_record.html", CLINICAL, fhir_chart.record_downloads),
             # Every staff role sees it: knowing that each look is recorded and shown is part of the safeguard.
-            ChartSection("audit_viewers", 900, "audit/_chart_viewers.html", STAFF, audit_chart.chart_viewers),
+            ChartSection(
+                "audit_viewers",
+                900,
+                "audit/_chart_viewers.html",
+                STAFF,
+                audit_chart.chart_viewers,
+                title="Who has looked",
+            ),
         ),
     )
 

@@ -7,10 +7,11 @@ from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import STAFF
+from intake.clinic_time import clinic_today
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients import bp, operations
-from intake.patients.chart import sections_for
+from intake.patients.chart import ACTIONS, HEADER, chart_parts, placed, sections_for
 from intake.patients.duplicates import merge_links
 from intake.patients.forms import PatientForm, PatientSearchForm
 from intake.patients.models import Patient
@@ -82,11 +83,14 @@ def chart(patient_id: int):
     patient = get_patient(patient_id)
     record_event(audit.VIEW, patient=patient, record_type="patient", record_id=patient.id)
     db.session.commit()
-    sections = [(section, section.load(patient)) for section in sections_for(current_user.role)]
+    loaded = [(section, section.load(patient)) for section in sections_for(current_user.role)]
     return render_template(
         "patients/chart.html",
         patient=patient,
-        sections=sections,
+        age=patient.age_on(clinic_today()),
+        header_sections=placed(loaded, HEADER),
+        action_sections=placed(loaded, ACTIONS),
+        parts=chart_parts(loaded),
         confirm_form=ConfirmForm(),
         merges=merge_links(patient),
     )

@@ -4,8 +4,13 @@ The chart opens at every visit, so the section shows a fixed number of lines and
 a constant number of queries (see ``intake.visits.timeline``); the full list is paginated.
 """
 
+from datetime import datetime, time
+
 from flask_login import current_user
 
+from intake.clinic_time import clinic_local_to_utc, clinic_today
+from intake.extensions import db
+from intake.visits.models import Visit
 from intake.visits.timeline import count_visits, recent_visits, timeline_rows
 
 CHART_VISITS = 20
@@ -20,3 +25,20 @@ def load_timeline(patient) -> dict:
         "rows": timeline_rows(visits, clinical=clinical),
         "total": count_visits(patient.id),
     }
+
+
+def load_visit_action(patient) -> dict:
+    """Return the practitioner's own unsigned note for this patient started today, to continue rather than start."""
+    start_of_today = clinic_local_to_utc(datetime.combine(clinic_today(), time.min))
+    draft = db.session.scalar(
+        db.select(Visit)
+        .where(
+            Visit.patient_id == patient.id,
+            Visit.practitioner_id == current_user.id,
+            Visit.signed_at.is_(None),
+            Visit.visit_at >= start_of_today,
+        )
+        .order_by(Visit.visit_at.desc(), Visit.id.desc())
+        .limit(1)
+    )
+    return {"todays_draft": draft}

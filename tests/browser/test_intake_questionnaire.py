@@ -135,6 +135,7 @@ def test_patient_fills_the_intake_on_a_tablet(page: Page, live_server, make_user
     # The practitioner sees the alert banner and the intake at a glance.
     sign_in(page, live_server, practitioner.email)
     page.goto(f"{live_server}/patients/{patient.id}")
+    page.locator("details.chart-alerts > summary").click()  # the chart's alerts line opens to the banner
     banner = page.get_by_role("alert")
     expect(banner).to_contain_text("Anticoagulant (warfarin) — bleeding risk")
     expect(banner).to_contain_text("Latex allergy")

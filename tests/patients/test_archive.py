@@ -27,7 +27,7 @@ def test_the_chart_offers_archive_under_more_as_a_link_to_a_confirmation(client,
     login("front_desk")
     patient = make_patient()
     html = client.get(f"/patients/{patient.id}").get_data(as_text=True)
-    head = html.split('class="chart-head__actions"', 1)[1].split("</section>", 1)[0]
+    head = html.split('aria-label="Main actions"', 1)[1]
     more = head.split('<details class="more-actions">', 1)[1]
     assert '<summary class="button button--quiet">More</summary>' in more
     assert f'href="/patients/{patient.id}/archive/confirm">Archive patient…</a>' in more
