@@ -24,7 +24,7 @@ from intake.clinic_time import clinic_local_to_utc, to_clinic_time
 from intake.forms import PlainDecimalField, WholeNumberField, clinical_date_range
 from intake.pain.bodymap import parse_region_scores
 from intake.pain.regions import REGIONS
-from intake.visits.models import ACUPUNCTURE, KIND_LABELS
+from intake.visits.models import ACUPUNCTURE, BOTH, KIND_LABELS, MASSAGE
 from intake.visits.note_fields import CHOICE, CHOICES, FLAG, NUMBER, TEXT, names_of
 from intake.visits.points import find_point
 from intake.visits.safety import CAUTIONS
@@ -50,6 +50,43 @@ UNKNOWN_POINT = "“{}” is not a point in the WHO list. Search by code (BL23, 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 #: Longer than any point code, alias or pinyin name: not looked up (and never turned into a number).
 LONGEST_POINT_TEXT = 30
+
+
+#: The parts of the note folded away until a visit uses them: each names the form fields it holds.
+#: A part opens when the kind of visit uses it (``KIND_PARTS``) or when one of its fields holds something.
+FOLDS = {
+    "needling": (
+        "protocol_id",
+        "points",
+        "needle_gauge",
+        "needle_length",
+        "retention_minutes",
+        "needles_inserted",
+        "needles_removed",
+        "needle_count_incident",
+        "override_points_in_first_trimester",
+    ),
+    "electro": ("electro_pairs", "override_electro_with_pacemaker"),
+    "moxibustion": ("moxibustion_kind", "moxibustion_points"),
+    "cupping": ("cupping_style", "cupping_sites", "cupping_minutes"),
+    "gua_sha": ("gua_sha", "gua_sha_areas"),
+    "massage": (
+        "massage_techniques",
+        "massage_areas",
+        "massage_pressure",
+        "massage_minutes",
+        "massage_tolerance",
+        "massage_response",
+        "massage_areas_to_avoid",
+    ),
+}
+#: Folds that sit inside another part of the note.
+FOLDED_INSIDE = {"electro": "needling"}
+KIND_PARTS = {
+    ACUPUNCTURE: frozenset({"needling"}),
+    MASSAGE: frozenset({"massage"}),
+    BOTH: frozenset({"needling", "massage"}),
+}
 
 
 def whole_number(text) -> int | None:
@@ -355,6 +392,39 @@ def read_note_form(form: VisitNoteForm, formdata) -> tuple[dict | None, dict[str
     if not valid or pain_errors:
         return None, pain_errors
     return form.note(pain_before, pain_after), {}
+
+
+def _holds_something(field) -> bool:
+    """True when a field (or any row of a list of rows) holds an entry or an error."""
+    if field.errors:
+        return True
+    if hasattr(field, "entries"):
+        return any(_row_holds_something(entry.form) for entry in field.entries)
+    data = field.data
+    if isinstance(data, str):
+        return bool(data.strip())
+    if isinstance(data, list | tuple):
+        return bool(data)
+    return data is not None and data is not False
+
+
+def _row_holds_something(row: Form) -> bool:
+    if any(row_field.errors for row_field in row):
+        return True
+    if isinstance(row, ElectroPairForm):
+        return not row.is_blank()
+    return bool((row["code"].data or "").strip())
+
+
+def open_folds(form: VisitNoteForm) -> frozenset[str]:
+    """Return the folded parts of the note shown open: those of the kind of visit and those holding something."""
+    used = KIND_PARTS.get(form.kind.data or ACUPUNCTURE, KIND_PARTS[ACUPUNCTURE])
+    holding = {
+        part for part, names in FOLDS.items() if any(_holds_something(form[n]) for n in names if n in form)
+    }
+    opened = used | holding
+    # Electro-acupuncture sits inside the needling part: open, it opens its part too.
+    return frozenset(opened | {FOLDED_INSIDE[part] for part in opened if part in FOLDED_INSIDE})
 
 
 def form_data_for(note: dict, version: int | None) -> dict:

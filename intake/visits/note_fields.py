@@ -108,3 +108,53 @@ def _sections() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 #: How the note reads on its page: (section title, field names).
 NOTE_SECTIONS = _sections()
+
+
+#: What "Copy from last visit" carries over, as the groups its message names: what a practitioner repeats
+#: from one treatment to the next. A field is copied only where the draft's is still blank (points are added
+#: beside those already there), so nothing written today is replaced.
+REPEATED_FROM_LAST_VISIT = (
+    ("the kind and length of the visit", ("kind", "duration_minutes")),
+    ("points and their settings", ("protocol_id", "points")),
+    ("needles", ("needle_gauge", "needle_length")),
+    ("retention", ("retention_minutes",)),
+    ("electro-acupuncture", ("electro_pairs",)),
+    ("moxibustion", ("moxibustion_kind", "moxibustion_points")),
+    ("cupping", ("cupping_style", "cupping_sites", "cupping_minutes")),
+    ("gua sha and heat lamp", ("gua_sha", "gua_sha_areas", "heat_lamp")),
+    ("massage techniques", ("massage_techniques",)),
+    ("pressure", ("massage_pressure",)),
+    ("massage minutes", ("massage_minutes",)),
+    ("massage areas and areas to avoid", ("massage_areas", "massage_areas_to_avoid")),
+)
+#: What it never copies: what is new at every visit (and the signature, which is no field).
+NOT_REPEATED_FROM_LAST_VISIT = (
+    ("the date and time", ("visit_at",)),
+    ("pain scores", ("pain_before", "pain_after")),
+    (
+        "what the patient reports",
+        ("progress", "flare_ups", "flare_up_worst", "sleep", "activity", "patient_report"),
+    ),
+    (
+        "findings and measurements",
+        (
+            "observations",
+            "tender_points",
+            "lumbar_flexion_degrees",
+            "lumbar_extension_degrees",
+            "fingertip_to_floor_cm",
+            "slr_left_degrees",
+            "slr_right_degrees",
+            "tongue",
+            "pulse",
+        ),
+    ),
+    (
+        "the assessment and plan",
+        ("tcm_pattern", "progress_against_plan", "next_visit", "frequency", "home_care"),
+    ),
+    ("the needle count", ("needles_inserted", "needles_removed", "needle_count_incident")),
+    ("how the massage was tolerated", ("massage_tolerance", "massage_response")),
+    ("reactions", ("reactions", "reaction_other", "reaction_action")),
+    ("safety overrides", ("overrides",)),
+)

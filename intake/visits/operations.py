@@ -5,6 +5,8 @@ function changes the session only when every rule passes, and records its own au
 the change (the caller commits once), so a signed or amended note is always on the trail.
 """
 
+import copy
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import selectinload
@@ -17,7 +19,8 @@ from intake.database import utcnow
 from intake.extensions import db
 from intake.refused import Refused
 from intake.visits.display import describe_changes
-from intake.visits.models import Amendment, PointProtocol, ProtocolPoint, Visit
+from intake.visits.models import ACUPUNCTURE, Amendment, PointProtocol, ProtocolPoint, Visit
+from intake.visits.note_fields import REPEATED_FROM_LAST_VISIT
 from intake.visits.note_record import effective_note, read_note, write_amended_pain, write_note
 from intake.visits.note_seal import seal_detail
 from intake.visits.safety import missing_overrides, undecided_red_flag_problems
@@ -248,22 +251,61 @@ def previous_visit(visit: Visit) -> Visit | None:
     ).first()
 
 
-def copy_from_last_visit(visit: Visit, user) -> Visit | None:
-    """Prefill the draft's points, protocol and massage areas from the previous visit; return that visit."""
+@dataclass(frozen=True)
+class CopiedFromLastVisit:
+    """What "Copy from last visit" did: the visit copied, the groups it filled and those already written."""
+
+    last: Visit
+    copied: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+def _is_blank(name: str, value) -> bool:
+    if name == "kind":
+        return value == ACUPUNCTURE  # a new draft's kind is the default, not a choice yet
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def copy_from_last_visit(visit: Visit, user) -> CopiedFromLastVisit | None:
+    """Fill the draft's blanks with what is repeated from the previous visit (see ``REPEATED_FROM_LAST_VISIT``).
+
+    Points are added beside those already on the draft, with their side, technique and depth (de qi is
+    felt anew); every other field is copied only where the draft's is blank. None on a first visit.
+    """
     _check_writer(visit, user)
     if visit.is_signed:
         raise NoteLocked()
     last = previous_visit(visit)
     if last is None:
         return None
-    copied, note = effective_note(last), read_note(visit)
-    note["points"] = [{**point, "de_qi": False} for point in copied["points"]]
-    note["protocol_id"] = copied["protocol_id"]
-    note["massage_areas"] = list(copied["massage_areas"])
-    write_note(visit, note, by_user_id=user.id)
-    db.session.flush()
-    _record(audit.EDIT, visit, user, f"copied from visit {last.id}")
-    return last
+    previous, note = effective_note(last), read_note(visit)
+    copied: list[str] = []
+    kept: list[str] = []
+    for group, names in REPEATED_FROM_LAST_VISIT:
+        filled = written = False
+        for name in names:
+            if _is_blank(name, previous[name]):
+                continue
+            if name == "points":
+                present = {point["code"] for point in note["points"]}
+                added = [{**p, "de_qi": False} for p in previous["points"] if p["code"] not in present]
+                filled = filled or bool(added)
+                written = written or present != {p["code"] for p in previous["points"]}
+                note["points"] = note["points"] + added
+            elif _is_blank(name, note[name]):
+                note[name] = copy.deepcopy(previous[name])
+                filled = True
+            elif note[name] != previous[name]:
+                written = True
+        if filled:
+            copied.append(group)
+        elif written:
+            kept.append(group)
+    if copied:
+        write_note(visit, note, by_user_id=user.id)
+        db.session.flush()
+        _record(audit.EDIT, visit, user, f"copied from visit {last.id}: {', '.join(copied)}")
+    return CopiedFromLastVisit(last=last, copied=tuple(copied), kept=tuple(kept))
 
 
 def save_protocol(user, name: str, points: list[dict], *, from_visit: Visit | None = None) -> PointProtocol:

@@ -17,8 +17,18 @@ from intake.questionnaire.alerts import patient_alerts
 from intake.refused import Refused
 from intake.visits import bp, operations
 from intake.visits.display import describe_changes, note_sections
-from intake.visits.forms import AmendmentForm, VisitNoteForm, form_data_for, read_note_form, whole_number
+from intake.visits.forms import (
+    FOLDS,
+    KIND_PARTS,
+    AmendmentForm,
+    VisitNoteForm,
+    form_data_for,
+    open_folds,
+    read_note_form,
+    whole_number,
+)
 from intake.visits.models import PointProtocol, Visit
+from intake.visits.note_fields import NOT_REPEATED_FROM_LAST_VISIT
 from intake.visits.note_record import effective_note, read_note
 from intake.visits.points import all_points, search_points
 from intake.visits.safety import alert_codes, cautions_for
@@ -107,6 +117,9 @@ def _form_context() -> dict:
         "intensity_choices": list(INTENSITY_LABELS.items()),
         "tcm_patterns": TCM_PATTERN_SUGGESTIONS,
         "caution_labels": CAUTION_LABELS,
+        "fold_kinds": {
+            part: " ".join(kind for kind, parts in KIND_PARTS.items() if part in parts) for part in FOLDS
+        },
     }
 
 
@@ -197,16 +210,31 @@ def _sign(visit: Visit, form: VisitNoteForm, alerts: set[str]):
 
 
 def _copy_last(visit: Visit):
-    last = operations.copy_from_last_visit(visit, current_user)
-    if last is None:
+    result = operations.copy_from_last_visit(visit, current_user)
+    if result is None:
         flash("This is the patient's first visit: there is nothing to copy.", "info")
         return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
     db.session.commit()
-    flash(
-        f"Copied the points, protocol and massage areas of the visit on {format_datetime(last.visit_at)}.",
-        "success",
-    )
+    flash(copy_message(result), "success" if result.copied else "info")
     return redirect(url_for("visits.edit", patient_id=visit.patient_id, visit_id=visit.id))
+
+
+def copy_message(result: operations.CopiedFromLastVisit) -> str:
+    """Say what "Copy from last visit" copied, what it left as written, and what it never copies."""
+    when = format_datetime(result.last.visit_at)
+    if result.copied:
+        said = f"Copied from the visit on {when}: {_words(result.copied)}."
+    else:
+        said = f"Nothing to copy from the visit on {when}: its repeated fields are blank or already here."
+    if result.kept:
+        said += f" Kept what you had written for {_words(result.kept)}."
+    never = [group for group, _names in NOT_REPEATED_FROM_LAST_VISIT if group != "the date and time"]
+    return f"{said} Not copied: {_words([*never, 'the signature'])}."
+
+
+def _words(groups) -> str:
+    groups = list(groups)
+    return groups[0] if len(groups) == 1 else f"{', '.join(groups[:-1])} and {groups[-1]}"
 
 
 def _save_protocol(visit: Visit, form: VisitNoteForm, note: dict):
@@ -322,6 +350,7 @@ def _render_note(visit, form, note, *, pain_errors=None, refused=None, conflict=
         },
         has_previous=operations.previous_visit(visit) is not None,
         conflict=conflict,
+        open_parts=open_folds(form),
         **_form_context(),
     )
     return page, status
@@ -392,6 +421,7 @@ def _render_amend(visit, form, note, *, pain_errors=None, refused=None, status=2
         pain_errors=pain_errors or {},
         alerts=alerts,
         caution_alerts={alert.code for alert in alerts},
+        open_parts=open_folds(form),
         **_form_context(),
     )
     return page, status

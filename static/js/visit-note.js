@@ -1,7 +1,9 @@
 /*
  * The visit note form on a tablet: add and remove point rows, the point picker (server-side
- * search), protocols applied in one tap, electro-acupuncture rows. Without JavaScript the form
- * still works: blank rows are rendered by the server and protocols are applied by a submit.
+ * search), protocols applied in one tap, electro-acupuncture rows, the parts that follow the kind of
+ * visit, and the massage areas on the body map. Without JavaScript the form still works: blank rows
+ * are rendered by the server, protocols are applied by a submit, folded parts open with their "Add …"
+ * button and massage areas are ticked in the list.
  */
 (function () {
   "use strict";
@@ -174,6 +176,126 @@
       }
     });
   }
+
+  /* The parts follow the kind of visit: a part the kind uses opens; one it does not use folds away
+     unless something is written in it (its fields stay in the form either way). */
+  function holdsSomething(container) {
+    var fields = container.querySelectorAll("input, select, textarea");
+    for (var j = 0; j < fields.length; j++) {
+      var input = fields[j];
+      if (input.closest("template")) continue;
+      if (input.type === "checkbox" || input.type === "radio") {
+        if (input.checked) return true;
+      } else if (input.tagName === "SELECT") {
+        if (input.selectedIndex > 0) return true;
+      } else if (input.type !== "button" && input.type !== "submit" && input.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function followKind(kind) {
+    var folds = form.querySelectorAll("details[data-fold-kinds]");
+    for (var j = 0; j < folds.length; j++) {
+      var used = folds[j].getAttribute("data-fold-kinds").split(" ").indexOf(kind) >= 0;
+      if (used) folds[j].open = true;
+      else if (!holdsSomething(folds[j])) folds[j].open = false;
+    }
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "kind" && event.target.checked) followKind(event.target.value);
+  });
+
+  /* Massage areas on the body map: a tap ticks or unticks the area's box in the list (the boxes are
+     what the form posts); the list stays one tap away. */
+  function enhanceAreaMap(fieldset) {
+    fetch(fieldset.getAttribute("data-figure-url"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("area map figure: HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (text) { buildAreaMap(fieldset, text); })
+      .catch(function () { /* the list of areas still works */ });
+  }
+
+  function buildAreaMap(fieldset, text) {
+    var svg = document.importNode(new DOMParser().parseFromString(text, "image/svg+xml").documentElement, true);
+    var boxes = {};
+    Array.prototype.forEach.call(fieldset.querySelectorAll("input[type='checkbox']"), function (box) {
+      boxes[box.value] = box;
+    });
+    Array.prototype.forEach.call(svg.querySelectorAll("[id]"), function (node) {
+      node.id = fieldset.id + "-map-" + node.id;
+    });
+    svg.setAttribute("class", "body-map__svg body-map__svg--input area-map__svg");
+    svg.setAttribute("role", "group");
+    svg.setAttribute("aria-label", "Body map, front and back: tap each area treated");
+    var shapes = {};
+    Array.prototype.forEach.call(svg.querySelectorAll(".body-map__region[data-region]"), function (shape) {
+      var code = shape.getAttribute("data-region");
+      var box = boxes[code];
+      if (!box) return;
+      shapes[code] = shape;
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("role", "checkbox");
+      function toggle() {
+        box.checked = !box.checked;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      shape.addEventListener("click", toggle);
+      shape.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          toggle();
+        }
+      });
+    });
+    var wrap = document.createElement("div");
+    wrap.className = "area-map";
+    wrap.appendChild(svg);
+    var chosen = document.createElement("p");
+    chosen.className = "area-map__chosen";
+    chosen.setAttribute("aria-live", "polite");
+    wrap.appendChild(chosen);
+    var lists = fieldset.querySelectorAll("[data-area-list]");
+    var toggleList = document.createElement("button");
+    toggleList.type = "button";
+    toggleList.className = "button button--quiet area-map__list-toggle";
+    function showList(visible) {
+      Array.prototype.forEach.call(lists, function (list) { list.hidden = !visible; });
+      toggleList.textContent = visible ? "Hide the list of areas" : "Show the list of areas";
+      toggleList.setAttribute("aria-expanded", visible ? "true" : "false");
+    }
+    toggleList.addEventListener("click", function () { showList(lists.length && lists[0].hidden); });
+    wrap.appendChild(toggleList);
+    fieldset.insertBefore(wrap, lists[0] || null);
+    showList(!!fieldset.querySelector(".field__error"));
+
+    function labelOf(code) {
+      var label = boxes[code].closest("label");
+      return label ? label.textContent.trim() : code;
+    }
+    function update() {
+      var names = [];
+      Object.keys(shapes).forEach(function (code) {
+        var on = boxes[code].checked;
+        shapes[code].classList.toggle("area-map__region--chosen", on);
+        shapes[code].setAttribute("aria-checked", on ? "true" : "false");
+        shapes[code].setAttribute("aria-label", labelOf(code));
+      });
+      Object.keys(boxes).forEach(function (code) {
+        if (boxes[code].checked) names.push(labelOf(code));
+      });
+      chosen.textContent = names.length ? "Areas treated: " + names.join(", ") + "." : "No areas yet: tap each area treated.";
+    }
+    fieldset.addEventListener("change", update);
+    update();
+    fieldset.classList.add("area-map--enhanced");
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("[data-area-map]"), enhanceAreaMap);
 
   var live = document.createElement("p");
   live.className = "visit-sr-only";
