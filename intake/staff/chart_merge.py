@@ -37,6 +37,8 @@ MOVED = {
     ("pain_score", "patient_id"): "pain scores (intake, visit and check-in scores)",
     ("visit", "patient_id"): "visit notes (with their points, amendments and signatures)",
     ("care_episode", "patient_id"): "episodes of care (each complaint's course of treatment)",
+    ("link_message", "patient_id"): "link messages (form links emailed to the patient)",
+    ("planned_visit", "patient_id"): "planned visits (the next visit set on the chart)",
 }
 #: The columns that name a patient and stay as they are, and why.
 STAYS = {
