@@ -5,7 +5,6 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     HiddenField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from intake.clinic_time import clinic_today
+from intake.forms import DayMonthYearField
 from intake.patients.models import SEX_AT_BIRTH_CHOICES
 
 PROVINCES = [
@@ -63,6 +63,11 @@ def valid_birth_date(form, field):
         raise ValidationError("Date of birth cannot be in the future.")
     if field.data < EARLIEST_BIRTH_DATE:
         raise ValidationError("Date of birth cannot be before 1900.")
+
+
+def birth_date_field(label: str) -> DayMonthYearField:
+    """A date of birth typed as day, month and year: real, from 1900, not after today."""
+    return DayMonthYearField(label, what="Date of birth")
 
 
 def valid_phn(form, field):
@@ -116,10 +121,7 @@ class PatientForm(ContactDetailsFields, FlaskForm):
     preferred_name = StringField(
         "Preferred name (optional)", validators=[Optional(), max_length(80, "Preferred name")]
     )
-    date_of_birth = DateField(
-        "Date of birth",
-        validators=[DataRequired("Enter the date of birth as YYYY-MM-DD."), valid_birth_date],
-    )
+    date_of_birth = birth_date_field("Date of birth")
     sex_at_birth = SelectField("Sex at birth (optional)", choices=SEX_AT_BIRTH_CHOICES, default="")
     gender = StringField("Gender (optional)", validators=[Optional(), max_length(60, "Gender")])
     personal_health_number = StringField(

@@ -27,7 +27,10 @@ def test_front_desk_sees_the_possible_duplicate_and_creates_anyway(
     page.goto(f"{live_server}/patients/new")
     page.get_by_label("First name").fill("Maggie")
     page.get_by_label("Last name").fill("O'Kafor")
-    page.get_by_label("Date of birth").fill("1961-04-12")
+    born = page.get_by_role("group", name="Date of birth")  # day, month and year, no calendar
+    born.get_by_label("Day").fill("12")
+    born.get_by_label("Month").select_option("4")
+    born.get_by_label("Year").fill("1961")
     page.get_by_label("Phone", exact=True).fill("587-555-0199")
     page.get_by_role("button", name="Save patient").click()
 
