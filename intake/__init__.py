@@ -126,6 +126,9 @@ def register_blueprints(app: Flask) -> None:
     from intake.questionnaire import link_bp as intake_link_bp
     from intake.questionnaire import patient_views as _questionnaire_patient_views  # noqa: F401
     from intake.questionnaire import views as _questionnaire_views  # noqa: F401
+    from intake.reminders import bp as reminders_bp
+    from intake.reminders import commands as _reminders_commands  # noqa: F401  (send-check-ins)
+    from intake.reminders import views as _reminders_views  # noqa: F401
     from intake.staff import bp as staff_bp
     from intake.staff import views as _staff_views  # noqa: F401
     from intake.visits import bp as visits_bp
@@ -146,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
         fhir_bp,
         audit_bp,
         printout_bp,
+        reminders_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -161,6 +165,7 @@ def register_chart_sections(app: Flask) -> None:
     from intake.patients.chart import ACTIONS, SUMMARY, ChartSection, nothing_to_load, register_sections
     from intake.printout import chart as printout_chart
     from intake.questionnaire import chart as questionnaire_chart
+    from intake.reminders import chart as reminders_chart
     from intake.visits import chart as visits_chart
 
     register_sections(
@@ -230,6 +235,15 @@ def register_chart_sections(app: Flask) -> None:
                 CLINICAL,
                 questionnaire_chart.load_latest_answers,
                 group="intakes",
+            ),
+            # Every staff role: email a form link, the messages sent, the next visit planned (no clinical words).
+            ChartSection(
+                "messages",
+                700,
+                "reminders/_chart_messages.html",
+                STAFF,
+                reminders_chart.messages_section,
+                title="Messages and next visit",
             ),
             ChartSection(
                 "printout",

@@ -2,4 +2,5 @@
 
 from flask import Blueprint
 
-bp = Blueprint("reminders", __name__, url_prefix="/patients")
+# cli_group=None: the reminder run is ``flask --app wsgi send-check-ins``, not ``flask reminders ...``.
+bp = Blueprint("reminders", __name__, url_prefix="/patients/<int:patient_id>", cli_group=None)

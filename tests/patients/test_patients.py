@@ -240,7 +240,8 @@ def test_the_chart_sections_are_one_list_in_page_order(app):
     with app.test_request_context():
         keys = [section.key for section in sections_for(ADMIN)]
     assert keys == [
-        "intake_alerts", "progress", "visits", "pain", "intake", "intake_answers", "printout", "record", "audit_viewers",
+        "intake_alerts", "progress", "visits", "pain", "intake", "intake_answers", "messages", "printout", "record",
+        "audit_viewers",
     ]  # fmt: skip
     every_key = [s.key for s in app.extensions[chart.EXTENSION_KEY]]
     assert [key for key in every_key if key in keys] == keys

@@ -1,0 +1,41 @@
+"""The chart's "Messages and next visit" section: email a form link, the messages sent, the planned visit."""
+
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from intake.extensions import db
+from intake.mail import EMAIL, sender_for
+from intake.reminders.forms import PlanVisitForm, SendLinkForm
+from intake.reminders.models import INTAKE_LINK, LinkMessage
+from intake.reminders.operations import planned_visit
+
+#: How many of the patient's latest messages the chart lists.
+MESSAGES_SHOWN = 5
+
+
+def latest_messages(patient_id: int, limit: int = MESSAGES_SHOWN) -> list[LinkMessage]:
+    """Return the patient's latest link messages, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(LinkMessage)
+            .where(LinkMessage.patient_id == patient_id)
+            .order_by(LinkMessage.sent_at.desc(), LinkMessage.id.desc())
+            .options(selectinload(LinkMessage.sent_by))
+            .limit(limit)
+        )
+    )
+
+
+def messages_section(patient) -> dict:
+    """Load the section: whether email is set up, the send and plan forms, the latest messages, the plan."""
+    sender = sender_for(EMAIL, current_app.config)
+    send_form = SendLinkForm(formdata=None, purpose=INTAKE_LINK, address=patient.email or "")
+    plan = planned_visit(patient.id)
+    return {
+        "email_ready": sender.is_set_up,
+        "email_not_set_up": sender.not_set_up_reason,
+        "send_form": send_form,
+        "plan_form": PlanVisitForm(formdata=None, visit_on=plan.visit_on if plan else None),
+        "messages": latest_messages(patient.id),
+        "planned": plan,
+    }

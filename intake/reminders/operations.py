@@ -1,0 +1,292 @@
+"""Sending a patient a form link by email, and planning the next visit on the chart, each with its audit event.
+
+Sending always issues a new link first (earlier links stop working; the token exists in clear only now), then
+tries the message. A message that could not be sent is recorded with the reason in words, and the new link
+stays usable so staff can copy it. Every function adds to the session; the caller commits once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+
+from intake.audit import models as audit
+from intake.audit.operations import record_event
+from intake.clinic_time import clinic_today, format_date
+from intake.database import utcnow
+from intake.extensions import db
+from intake.mail import EMAIL, Sender, SendFailed, sender_for
+from intake.patients.models import Patient
+from intake.patients.operations import PossibleDuplicates, edit_patient
+from intake.questionnaire import grants
+from intake.questionnaire import operations as questionnaire
+from intake.questionnaire.models import Intake, IntakeAccess
+from intake.refused import FORM, Refused
+from intake.reminders.messages import compose
+from intake.reminders.models import (
+    CHECK_IN_LINK,
+    FAILED,
+    PURPOSE_LABELS,
+    SENT,
+    LinkMessage,
+    PlannedVisit,
+)
+
+#: How far ahead staff may plan a visit on the chart.
+PLANNING_HORIZON = timedelta(days=366)
+#: The audit trail's detail is bounded; an SMTP error is cut to fit beside the address and the grant.
+DETAIL_LIMIT = 300
+
+
+def channel_sender(channel: str = EMAIL) -> Sender:
+    """Return the clinic's sender for a channel, from the settings."""
+    return sender_for(channel, current_app.config)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What sending a link did: the new link (shown once), its grant and form, and the message's record."""
+
+    form: Intake
+    grant: IntakeAccess
+    link_url: str
+    message: LinkMessage
+
+    @property
+    def was_sent(self) -> bool:
+        return self.message.was_sent
+
+
+def _link_url(token: str) -> str:
+    return url_for("intake_link.link_resume", token=token, _external=True)
+
+
+def _checked_address(sender: Sender, address: str) -> str:
+    try:
+        return sender.check_address(address)
+    except ValueError as problem:
+        raise Refused({"address": str(problem)}) from None
+
+
+def _save_address(patient: Patient, address: str) -> None:
+    if address.lower() == (patient.email or "").lower():
+        return
+    try:
+        edit_patient(patient, {"email": address})
+    except PossibleDuplicates as duplicates:
+        names = ", ".join(
+            f"{match.patient.display_name} ({match.patient.chart_number})" for match in duplicates.matches
+        )
+        raise Refused(
+            {
+                "save_address": f"Another chart has this address or looks like the same person ({names}): "
+                "send without saving it, or check the charts first."
+            }
+        ) from None
+
+
+def _deliver(
+    sender: Sender,
+    patient: Patient,
+    *,
+    form: Intake,
+    token: str,
+    grant: IntakeAccess | None,
+    purpose: str,
+    address: str,
+    visit_date: date | None,
+    by,
+) -> Delivery:
+    """Send the link, record the message and its event, and return what happened."""
+    if grant is None:  # issue_link reads back the grant it just made; only a closed form has none
+        raise Refused({FORM: "The form could not be opened for a new link. Reload the chart and try again."})
+    link_url = _link_url(token)
+    outcome, error = SENT, ""
+    try:
+        sender.send(
+            compose(
+                to=address,
+                purpose=purpose,
+                link_url=link_url,
+                expires_at=grant.expires_at,
+                visit_date=visit_date,
+            )
+        )
+    except SendFailed as failed:
+        outcome, error = FAILED, failed.reason
+    message = LinkMessage(
+        patient_id=patient.id,
+        intake_id=form.id,
+        grant_id=grant.id,
+        channel=sender.channel,
+        address=address,
+        purpose=purpose,
+        visit_date=visit_date,
+        sent_by_id=by.id if by is not None else None,
+        outcome=outcome,
+        error=error,
+    )
+    db.session.add(message)
+    db.session.flush()
+    what = f"{PURPOSE_LABELS[purpose].lower()} (grant {grant.id}) by {sender.label} to {address}"
+    if visit_date is not None:
+        what += f" for the visit of {visit_date.isoformat()}"
+    detail = what if outcome == SENT else f"{what}: {error}"
+    record_event(
+        audit.MESSAGE_SENT if outcome == SENT else audit.MESSAGE_FAILED,
+        patient=patient,
+        record_type="link_message",
+        record_id=message.id,
+        user=by,
+        detail=detail[:DETAIL_LIMIT],
+    )
+    return Delivery(form=form, grant=grant, link_url=link_url, message=message)
+
+
+def send_link_by_message(
+    patient: Patient,
+    *,
+    purpose: str,
+    address: str,
+    by,
+    channel: str = EMAIL,
+    save_address: bool = False,
+) -> Delivery:
+    """Issue a new intake or check-in link for the patient and send it to ``address`` by ``channel``.
+
+    Refused, with nothing changed, when the channel is not set up, the address is malformed, or the address is
+    to be saved on a chart it would make look like another. A message the server would not take is recorded as
+    not sent, with the reason, and the link it carried stays usable.
+    """
+    sender = channel_sender(channel)
+    if purpose not in PURPOSE_LABELS:
+        raise Refused({"purpose": "Choose the intake or the check-in."})
+    if not sender.is_set_up:
+        raise Refused({FORM: f"{sender.not_set_up_reason} Copy the link from the chart instead."})
+    address = _checked_address(sender, address)
+    if patient.is_archived:
+        raise Refused(
+            {FORM: f"{patient.spoken_name} is archived. Restore the patient before sending a link."}
+        )
+    if save_address:
+        _save_address(patient, address)
+    if purpose == CHECK_IN_LINK:
+        form, token, grant = questionnaire.send_check_in_link(patient, by=by)
+    else:
+        form, token, grant = questionnaire.send_link(patient, by=by)
+    return _deliver(
+        sender,
+        patient,
+        form=form,
+        token=token,
+        grant=grant,
+        purpose=purpose,
+        address=address,
+        visit_date=None,
+        by=by,
+    )
+
+
+def send_check_in_reminder(patient: Patient, visit_date: date, *, sender: Sender) -> Delivery:
+    """Email the patient a new check-in link for a planned visit, as the reminder run (no staff member).
+
+    The run's own events name no one: the system opened the check-in, issued its link and sent it.
+    """
+    form = questionnaire.in_progress_check_in(patient.id)
+    if form is None:
+        form = questionnaire.start_check_in(patient)
+        db.session.flush()
+        record_event(
+            audit.CREATE,
+            patient=patient,
+            record_type="intake",
+            record_id=form.id,
+            detail="check-in, by the reminder run",
+        )
+    token, grant = grants.issue_link(form)
+    record_event(
+        audit.ISSUE_LINK,
+        patient=patient,
+        record_type="intake",
+        record_id=form.id,
+        detail=f"check-in link, by the reminder run for the visit of {visit_date.isoformat()}",
+    )
+    return _deliver(
+        sender,
+        patient,
+        form=form,
+        token=token,
+        grant=grant,
+        purpose=CHECK_IN_LINK,
+        address=patient.email,
+        visit_date=visit_date,
+        by=None,
+    )
+
+
+# --- The next visit planned on the chart ---------------------------------------------------------------------
+
+
+def planned_visit(patient_id: int) -> PlannedVisit | None:
+    """Return the patient's next visit planned on the chart (today or later, not cancelled), if any."""
+    return db.session.scalar(
+        db.select(PlannedVisit)
+        .where(
+            PlannedVisit.patient_id == patient_id,
+            PlannedVisit.cancelled_at.is_(None),
+            PlannedVisit.visit_on >= clinic_today(),
+        )
+        .order_by(PlannedVisit.set_at.desc(), PlannedVisit.id.desc())
+        .limit(1)
+    )
+
+
+def _open_plans(patient_id: int) -> list[PlannedVisit]:
+    return list(
+        db.session.scalars(
+            db.select(PlannedVisit).where(
+                PlannedVisit.patient_id == patient_id, PlannedVisit.cancelled_at.is_(None)
+            )
+        )
+    )
+
+
+def _record_plan(action: str, plan: PlannedVisit, patient: Patient, detail: str, by) -> None:
+    record_event(
+        action, patient=patient, record_type="planned_visit", record_id=plan.id, user=by, detail=detail
+    )
+
+
+def plan_visit(patient: Patient, visit_on: date | None, *, by) -> PlannedVisit:
+    """Plan the patient's next visit for a clinic day (an earlier plan is replaced) and record it."""
+    today = clinic_today()
+    if visit_on is None:
+        raise Refused({"visit_on": "Enter the date of the next visit."})
+    if visit_on < today:
+        raise Refused({"visit_on": f"The next visit cannot be before today ({format_date(today)})."})
+    if visit_on > today + PLANNING_HORIZON:
+        raise Refused(
+            {"visit_on": f"Plan a visit within a year (by {format_date(today + PLANNING_HORIZON)})."}
+        )
+    if patient.is_archived:
+        raise Refused(
+            {"visit_on": f"{patient.spoken_name} is archived. Restore the patient to plan a visit."}
+        )
+    now = utcnow()
+    for earlier in _open_plans(patient.id):
+        earlier.cancelled_at, earlier.cancelled_by_id = now, by.id
+    plan = PlannedVisit(patient_id=patient.id, visit_on=visit_on, set_at=now, set_by_id=by.id)
+    db.session.add(plan)
+    db.session.flush()
+    _record_plan(audit.CREATE, plan, patient, f"next visit planned for {visit_on.isoformat()}", by)
+    return plan
+
+
+def cancel_planned_visit(patient: Patient, *, by) -> PlannedVisit:
+    """Cancel the patient's planned next visit and record it (refused when none is planned)."""
+    plan = planned_visit(patient.id)
+    if plan is None:
+        raise Refused({FORM: "No visit is planned for this patient."})
+    plan.cancelled_at, plan.cancelled_by_id = utcnow(), by.id
+    _record_plan(audit.REVOKE, plan, patient, f"planned visit of {plan.visit_on.isoformat()} cancelled", by)
+    return plan
