@@ -63,13 +63,15 @@ FOLDS = {
         "retention_minutes",
         "needles_inserted",
         "needles_removed",
-        "needle_count_incident",
         "override_points_in_first_trimester",
     ),
+    "needle_count_incident": ("needle_count_incident",),
     "electro": ("electro_pairs", "override_electro_with_pacemaker"),
     "moxibustion": ("moxibustion_kind", "moxibustion_points"),
     "cupping": ("cupping_style", "cupping_sites", "cupping_minutes"),
     "gua_sha": ("gua_sha", "gua_sha_areas"),
+    # Not part of the note: naming the points as a protocol, open while a name is typed or refused.
+    "protocol_save": ("protocol_name",),
     "massage": (
         "massage_techniques",
         "massage_areas",
@@ -81,7 +83,7 @@ FOLDS = {
     ),
 }
 #: Folds that sit inside another part of the note.
-FOLDED_INSIDE = {"electro": "needling"}
+FOLDED_INSIDE = {"needle_count_incident": "needling", "electro": "needling", "protocol_save": "needling"}
 KIND_PARTS = {
     ACUPUNCTURE: frozenset({"needling"}),
     MASSAGE: frozenset({"massage"}),
@@ -423,7 +425,7 @@ def open_folds(form: VisitNoteForm) -> frozenset[str]:
         part for part, names in FOLDS.items() if any(_holds_something(form[n]) for n in names if n in form)
     }
     opened = used | holding
-    # Electro-acupuncture sits inside the needling part: open, it opens its part too.
+    # Folds inside the needling part (the count's incident, electro, the protocol's name) open it too.
     return frozenset(opened | {FOLDED_INSIDE[part] for part in opened if part in FOLDED_INSIDE})
 
 

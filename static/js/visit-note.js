@@ -208,6 +208,19 @@
     if (event.target.name === "kind" && event.target.checked) followKind(event.target.value);
   });
 
+  /* Counts that differ need a word on what happened: its field opens as soon as they do. */
+  var inserted = form.querySelector("[name='needles_inserted']");
+  var removed = form.querySelector("[name='needles_removed']");
+  var incident = form.querySelector("details[data-fold='needle_count_incident']");
+  function checkCounts() {
+    var a = inserted.value.trim(), b = removed.value.trim();
+    if (a !== "" && b !== "" && a !== b) incident.open = true;
+  }
+  if (inserted && removed && incident) {
+    inserted.addEventListener("input", checkCounts);
+    removed.addEventListener("input", checkCounts);
+  }
+
   /* Massage areas on the body map: a tap ticks or unticks the area's box in the list (the boxes are
      what the form posts); the list stays one tap away. */
   function enhanceAreaMap(fieldset) {

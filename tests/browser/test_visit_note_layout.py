@@ -48,6 +48,11 @@ def test_a_massage_visit_adds_needling_and_the_kind_of_visit_opens_its_parts(
     add.tap()
     expect(needles).to_be_visible()
     needles.fill("6")
+    incident = page.get_by_label("If the counts differ: what happened")
+    expect(incident).to_be_hidden()
+    page.get_by_label("Needles removed").fill("5")
+    expect(incident).to_be_visible()  # counts that differ ask at once what happened
+    page.get_by_label("Needles removed").fill("6")
 
     # Massage areas on the body map: a tap ticks the area in the list the form posts.
     page.locator('#massage_areas path[data-region="buttock_r"]').tap()

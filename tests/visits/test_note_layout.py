@@ -139,3 +139,16 @@ def test_massage_areas_are_drawn_on_the_body_map_over_the_plain_list(
     assert "data-area-map" in fieldset and "/static/img/body-map.svg" in fieldset
     assert fieldset.count('type="checkbox"') == 44  # the list a page without scripts ticks
     assert re.search(r'value="buttock_r" id="massage_areas-buttock_r" checked', fieldset)
+
+
+def test_saving_points_as_a_protocol_folds_until_used_and_opens_on_a_refusal(
+    client, practitioner, patient, make_visit, note_form
+):
+    visit = make_visit(patient, practitioner)
+    html = page_of(client, visit)
+    assert not is_open(html, "protocol_save")
+    assert ">Save these points as a protocol</summary>" in html
+    response = client.post(edit_url(visit), data=note_form(visit, points=["BL23"], action="save_protocol"))
+    assert response.status_code == 422
+    refused = response.get_data(as_text=True)
+    assert is_open(refused, "protocol_save") and "Name the protocol" in refused
