@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from intake.questionnaire import check_in_steps
 from intake.questionnaire import steps as q
 from tests.conftest import PASSWORD
 from tests.fixtures.security import OtherPatientWorld
@@ -41,6 +42,8 @@ KNOWN_FAILURES: frozenset[tuple[str, int, str, str]] = frozenset(
     | {("scrolls sideways", 768, page, "") for page in ("admin audit log", "admin audit log of one person")}
 )
 
+#: The check-in's last page: its patient pages are walked once the app has it.
+CHECK_IN_THANK_YOU = "intake_link.check_in_thank_you"
 #: GET routes that are not pages a person reads: downloads, machine answers and redirects.
 NOT_PAGES = {
     "static",
@@ -71,7 +74,7 @@ class Visit:
     endpoint: str
 
 
-def _staff_pages(world: OtherPatientWorld, *, fresh_patient_id: int) -> list[Visit]:
+def _staff_pages(world: OtherPatientWorld, *, fresh_patient_id: int, with_check_in: bool) -> list[Visit]:
     b = world.patient_b_id
     chart = f"/patients/{b}"
     pages = {
@@ -133,6 +136,14 @@ def _staff_pages(world: OtherPatientWorld, *, fresh_patient_id: int) -> list[Vis
             ("account", "/account", "auth.account"),
         ],
     }
+    if with_check_in:
+        pages["front_desk"].append(
+            (
+                "start check-in",
+                f"/patients/{fresh_patient_id}/intakes/check-in/start",
+                "intake.start_check_in",
+            )
+        )
     return [
         Visit(role, name, path, endpoint)
         for role, entries in pages.items()
@@ -140,7 +151,8 @@ def _staff_pages(world: OtherPatientWorld, *, fresh_patient_id: int) -> list[Vis
     ]
 
 
-def _patient_pages(world: OtherPatientWorld) -> list[Visit]:
+def _patient_pages(world: OtherPatientWorld, check_in_token: str | None) -> list[Visit]:
+    """The intake through a link, and the return-visit check-in once its pages exist (``check_in_token``)."""
     link = f"/i/{world.a_link_token}"
     pages = [
         Visit("patient", f"intake step {n}: {step.key}", f"{link}/{step.key}", "intake_link.link_step")
@@ -149,7 +161,22 @@ def _patient_pages(world: OtherPatientWorld) -> list[Visit]:
     pages.append(Visit("patient", "urgent advice", f"{link}/urgent-advice", "intake_link.link_urgent_advice"))
     pages.append(Visit("patient", "thank you", "/intake/thank-you", "intake_link.thank_you"))
     pages.append(Visit("patient", "link unavailable", "/i/not-a-real-link/contact", "intake_link.link_step"))
+    if check_in_token:
+        pages += [
+            Visit(
+                "patient",
+                f"check-in step {n}: {step.key}",
+                f"/i/{check_in_token}/{step.key}",
+                "intake_link.link_step",
+            )
+            for n, step in enumerate(check_in_steps.STEPS, start=1)
+        ]
+        pages.append(Visit("patient", "check-in thank you", "/check-in/thank-you", CHECK_IN_THANK_YOU))
     return pages
+
+
+def _has_check_in_pages(app) -> bool:
+    return CHECK_IN_THANK_YOU in {rule.endpoint for rule in app.url_map.iter_rules()}
 
 
 #: Measures each visible interactive element; returns the undersized ones and the short primary buttons.
@@ -264,32 +291,52 @@ def _report(width: int, findings: set, details: list, pages: int) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Clinic:
+    world: OtherPatientWorld
+    fresh_patient_id: int  # no intake yet: front desk sends the link and hands over the tablet
+    check_in_token: str | None  # patient B's check-in link, once the check-in's pages exist
+
+
 @pytest.fixture
-def clinic(other_patient_world, make_patient, make_treatment_history, app):
-    """The two-patient clinic, with a pain history on B's chart and a patient without an intake."""
+def clinic(other_patient_world, make_patient, make_treatment_history, app) -> Clinic:
+    """The two-patient clinic, with a pain history and a check-in link on B's chart and a patient without an intake."""
     from intake.auth.models import User
     from intake.extensions import db
     from intake.patients.models import Patient
+    from intake.questionnaire import operations
 
+    world = other_patient_world
     with app.app_context():
-        patient = db.session.get(Patient, other_patient_world.patient_b_id)
-        practitioner = db.session.get(User, other_patient_world.user_id("practitioner"))
+        patient = db.session.get(Patient, world.patient_b_id)
+        practitioner = db.session.get(User, world.user_id("practitioner"))
         db.session.expunge_all()
     make_treatment_history(patient, practitioner, visits=4, regions=("lower_back_l", "lower_back_c", "hip_r"))
     fresh = make_patient(first_name="Nadia", last_name="Fresh")
-    return other_patient_world, fresh.id
+    check_in_token = None
+    if _has_check_in_pages(app):
+        with app.test_request_context():
+            _check_in, check_in_token, _grant = operations.send_check_in_link(
+                db.session.get(Patient, world.patient_b_id),
+                by=db.session.get(User, world.user_id("practitioner")),
+            )
+            db.session.commit()
+    return Clinic(world, fresh.id, check_in_token)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_passes_axe_touch_targets_and_no_sideways_scroll(
     browser: Browser, live_server, clinic, width
 ):
-    world, fresh_patient_id = clinic
+    world, fresh_patient_id = clinic.world, clinic.fresh_patient_id
     RESULTS.mkdir(exist_ok=True)
     viewport = {"width": width, "height": HEIGHT[width]}
     findings: set[tuple[str, int, str, str]] = set()
     details: list[str] = []
-    visits = [*_staff_pages(world, fresh_patient_id=fresh_patient_id), *_patient_pages(world)]
+    visits = [
+        *_staff_pages(world, fresh_patient_id=fresh_patient_id, with_check_in=bool(clinic.check_in_token)),
+        *_patient_pages(world, clinic.check_in_token),
+    ]
     emails = {role: world.email(role) for role in ("practitioner", "front_desk", "admin")}
 
     anonymous = browser.new_context(viewport=viewport, has_touch=True)
@@ -334,10 +381,55 @@ def test_every_page_passes_axe_touch_targets_and_no_sideways_scroll(
 def test_every_page_a_person_reads_is_checked(app, other_patient_world):
     """A new page is checked the day it is added: each GET route is visited above or named in NOT_PAGES."""
     world = other_patient_world
-    visited = {visit.endpoint for visit in (*_staff_pages(world, fresh_patient_id=0), *_patient_pages(world))}
-    visited |= {"auth.login", "intake_link.kiosk_step", "intake_link.thank_you"}
+    check_in_token = "token" if _has_check_in_pages(app) else None
+    walked = (
+        *_staff_pages(world, fresh_patient_id=0, with_check_in=bool(check_in_token)),
+        *_patient_pages(world, check_in_token),
+    )
+    visited = {visit.endpoint for visit in walked} | {"auth.login", "intake_link.kiosk_step"}
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
     assert routes - visited - NOT_PAGES == set(), (
         "add each new page to the accessibility walk (or to NOT_PAGES)"
     )
     assert visited - routes == set()
+
+
+CHECKS_FIXTURE = """<!doctype html><html lang="en"><head><title>Checks</title><style>
+  body { font: 16px/1.5 sans-serif; margin: 0; }
+  .tiny { width: 12px; height: 12px; padding: 0; }
+  .primary { height: 40px; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .wide { width: 2000px; height: 10px; }
+  .big { display: block; min-height: 30px; }
+</style></head><body><main>
+  <h1>Checks</h1>
+  <p>Read <a href="#a" id="in-sentence">the consent</a> before you sign.</p>
+  <table><tr><td><a href="#b" id="alone-in-cell">C-001002</a></td></tr></table>
+  <button class="tiny" id="tiny-button" aria-label="Close"></button>
+  <button class="button--primary primary" id="short-primary">Save</button>
+  <button hidden id="hidden-button">Hidden</button>
+  <label class="big"><input type="checkbox" class="visually-hidden" id="hidden-box"> A label big enough</label>
+  <input type="text" class="big" id="unlabelled">
+  %s
+</main></body></html>"""
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_the_checks_find_small_targets_short_primaries_missing_labels_and_sideways_scroll(page: Page, wide):
+    """Each check can fail: a 12 px button, a lone link, a 40 px primary, an unlabelled field, a 2000 px row."""
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.set_content(CHECKS_FIXTURE % ('<div class="wide"></div>' if wide else ""))
+    findings: set = set()
+    details: list = []
+    _check(page, 768, "fixture", findings, details)
+    expected = {
+        ("axe", 768, "fixture", "label"),
+        ("axe", 768, "fixture", "target-size"),  # WCAG 2.2's own rule runs too
+        ("target under 24 px", 768, "fixture", 'button "Close"'),
+        ("target under 24 px", 768, "fixture", 'a "C-001002"'),
+        ("primary under 44 px", 768, "fixture", 'button "Save"'),
+    }
+    if wide:
+        expected.add(("scrolls sideways", 768, "fixture", ""))
+    # Not found: the link inside a sentence, the hidden button, the visually hidden box (its label is 24 px+).
+    assert findings == expected, details
