@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.roles import PRACTITIONER
-from intake.clinic_time import clinic_zone
+from intake.clinic_time import clinic_zone, to_clinic_time
 from intake.database import utcnow
 from intake.extensions import db
 from intake.refused import Refused
+from intake.visits.check_in import prefill_note, visit_prefill
 from intake.visits.display import describe_changes
 from intake.visits.models import ACUPUNCTURE, Amendment, PointProtocol, ProtocolPoint, Visit
 from intake.visits.note_fields import REPEATED_FROM_LAST_VISIT
@@ -82,7 +83,11 @@ def _record_protocol(action: str, protocol: PointProtocol, user, detail: str = "
 
 
 def start_visit(patient, practitioner) -> Visit:
-    """Open a draft note for ``patient`` seen by ``practitioner`` now."""
+    """Open a draft note for ``patient`` seen by ``practitioner`` now.
+
+    When the patient filled a check-in this clinic day, the note's blank "pain before" and subjective fields
+    start from it (``intake.visits.check_in``); the create event says which.
+    """
     if patient.is_archived:
         raise PatientArchived(patient)
     # The form shows the minute; the stored moment keeps the rest, so a visit started just after an
@@ -91,7 +96,16 @@ def start_visit(patient, practitioner) -> Visit:
     visit = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=visit_at)
     db.session.add(visit)
     db.session.flush()
-    _record(audit.CREATE, visit, practitioner)
+    detail = ""
+    prefill = visit_prefill(patient.id, to_clinic_time(visit_at).date())
+    if prefill is not None:
+        note = read_note(visit)
+        filled = prefill_note(note, prefill)
+        if filled:
+            write_note(visit, note, by_user_id=practitioner.id)
+            db.session.flush()
+            detail = f"prefilled from check-in {prefill.check_in_id}: {', '.join(filled)}"
+    _record(audit.CREATE, visit, practitioner, detail)
     return visit
 
 

@@ -9,13 +9,14 @@ from intake.audit import models as audit
 from intake.audit.operations import record_event
 from intake.auth.access import roles_required
 from intake.auth.roles import CLINICAL, PRACTITIONER
-from intake.clinic_time import format_datetime
+from intake.clinic_time import format_datetime, to_clinic_time
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.patients.records import get_patient
 from intake.questionnaire.alerts import patient_alerts
 from intake.refused import Refused
 from intake.visits import bp, operations
+from intake.visits.check_in import check_in_marks, visit_prefill
 from intake.visits.display import describe_changes, note_sections
 from intake.visits.forms import (
     FOLDS,
@@ -351,9 +352,17 @@ def _render_note(visit, form, note, *, pain_errors=None, refused=None, conflict=
         has_previous=operations.previous_visit(visit) is not None,
         conflict=conflict,
         open_parts=open_folds(form),
+        from_check_in=_check_in_marks(visit, note),
         **_form_context(),
     )
     return page, status
+
+
+def _check_in_marks(visit, note) -> dict[str, str]:
+    """The fields of a draft that still hold what the patient's check-in of the visit's day gave them."""
+    if note is None or visit.is_signed:
+        return {}
+    return check_in_marks(note, visit_prefill(visit.patient_id, to_clinic_time(visit.visit_at).date()))
 
 
 def _typed_pain(prefix: str) -> dict:
