@@ -2,7 +2,7 @@
 
 from sqlalchemy import func
 
-from intake.audit.models import VIEW, AuditEvent
+from intake.audit.models import PATIENT_ROLE, VIEW, AuditEvent
 from intake.auth.roles import ACTOR_ROLE_LABELS
 from intake.extensions import db
 
@@ -10,7 +10,11 @@ VIEWERS_SHOWN = 20
 
 
 def chart_viewers(patient) -> dict:
-    """Load who has viewed the chart, most recent first."""
+    """Load which staff have looked at the chart, most recent first.
+
+    The patient's own questionnaire pages (events by a link or tablet grant) are the patient filling in a form,
+    not a look at the chart: they are not counted.
+    """
     last_viewed = func.max(AuditEvent.occurred_at)
     viewers = db.session.execute(
         db.select(
@@ -20,7 +24,11 @@ def chart_viewers(patient) -> dict:
             func.count().label("views"),
             last_viewed.label("last_viewed"),
         )
-        .where(AuditEvent.patient_id == patient.id, AuditEvent.action == VIEW)
+        .where(
+            AuditEvent.patient_id == patient.id,
+            AuditEvent.action == VIEW,
+            AuditEvent.user_role != PATIENT_ROLE,
+        )
         .group_by(AuditEvent.user_id, AuditEvent.user_name, AuditEvent.user_role)
         .order_by(last_viewed.desc())
         .limit(VIEWERS_SHOWN)

@@ -14,7 +14,9 @@ from intake.audit.search import (
     audit_statement,
     event_page,
     normalize_chart_number,
+    patient_names,
 )
+from intake.audit.wording import event_in_words, record_in_words
 from intake.auth.access import roles_required
 from intake.auth.roles import ACTOR_ROLE_LABELS, ADMIN
 from intake.clinic_time import to_clinic_time
@@ -64,6 +66,9 @@ def index():
         events=events,
         filters=form.filter_args(),
         role_labels=ACTOR_ROLE_LABELS,
+        names=patient_names(events.items),
+        event_in_words=event_in_words,
+        record_in_words=record_in_words,
     )
 
 

@@ -112,3 +112,22 @@ def test_front_desk_finds_the_intake_link_in_the_first_screen(page: Page, live_s
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.set_viewport_size(TABLET)
     _assert_header_stays_on_screen(page)
+
+
+def test_the_audit_log_reads_in_words_without_sideways_scroll_on_a_tablet(
+    page: Page, live_server, long_chart, make_user
+):
+    practitioner, patient = long_chart
+    admin = make_user(role="admin", full_name="Ada Admin")
+    page.set_viewport_size(TABLET)
+    sign_in(page, live_server, practitioner.email)
+    page.goto(f"{live_server}/patients/{patient.id}")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, admin.email)
+    page.goto(f"{live_server}/audit/?chart_number={patient.chart_number}")
+    expect(page.get_by_text("Opened the chart").first).to_be_visible()
+    expect(page.get_by_text("Okafor, Margaret").first).to_be_visible()
+    for width in (390, 768, 1280):
+        page.set_viewport_size({"width": width, "height": 1024})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=f"{SHOTS}-audit-{width}.png")
