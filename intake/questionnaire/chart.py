@@ -1,17 +1,15 @@
-"""The patient chart's intake sections: the alert banner, the intake actions, and the latest answers."""
+"""The patient chart's intake sections: the alert banner, the intake and check-in actions, and the latest answers
+(the latest intake beside the latest check-in)."""
 
 from flask_login import current_user
 
 from intake.auth.roles import CLINICAL
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import grants, operations
 from intake.questionnaire import steps as q
-from intake.questionnaire.alerts import (
-    intake_alerts,
-    latest_decisions,
-    latest_submitted_intake,
-    with_decisions,
-)
-from intake.questionnaire.models import SUBMITTED
+from intake.questionnaire.alerts import forms_alerts, latest_submitted_intake, screened_forms
+from intake.questionnaire.check_ins import latest_check_in, previous_peg_score, summarise_check_in
+from intake.questionnaire.models import INTAKE_FORM, SUBMITTED
 from intake.questionnaire.summary import summarise
 
 
@@ -21,8 +19,9 @@ def load_alerts(patient) -> dict:
     Front desk learns only that there are alerts for the practitioner, and whether one waits for a decision:
     never their wording.
     """
-    latest = latest_submitted_intake(patient.id)
-    alerts = with_decisions(intake_alerts(latest, patient), latest_decisions([latest.id])) if latest else []
+    forms = screened_forms(patient.id)  # the latest intake and the check-ins since it
+    latest = next((form for form in forms if form.form_kind == INTAKE_FORM), None)
+    alerts = forms_alerts(forms)
     clinical = current_user.role in CLINICAL
     needs_practitioner = any(alert.needs_decision for alert in alerts)
     return {
@@ -60,12 +59,19 @@ def _alerts_headline(alerts: list, clinical: bool, *, screened: bool) -> str:
 def load_intake_actions(patient) -> dict:
     """Where the patient's intake stands, and the buttons to start, send, revoke or cancel one."""
     intake = operations.in_progress_intake(patient.id)
+    check_in = operations.in_progress_check_in(patient.id)
     return {
         "in_progress": intake,
         "steps_saved": len(q.ANSWER_STEPS) - len(operations.missing_steps(intake)) if intake else 0,
         "steps_total": len(q.ANSWER_STEPS),
         "link": grants.active_link(intake) if intake else None,
         "latest_submitted": latest_submitted_intake(patient.id),
+        # Every staff role sees where the check-in stands (no answers: front desk reads no clinical words).
+        "check_in_in_progress": check_in,
+        "check_in_steps_saved": len(c.ANSWER_STEPS) - len(operations.missing_steps(check_in)) if check_in else 0,
+        "check_in_steps_total": len(c.ANSWER_STEPS),
+        "check_in_link": grants.active_link(check_in) if check_in else None,
+        "latest_check_in": latest_check_in(patient.id),
     }
 
 
@@ -73,8 +79,14 @@ def load_latest_answers(patient) -> dict:
     """The latest submitted intake at a glance, and the older ones."""
     intakes = [i for i in operations.patient_intakes(patient.id) if i.status == SUBMITTED]
     latest = latest_submitted_intake(patient.id)
+    check_in = latest_check_in(patient.id)
     return {
         "latest": latest,
         "summary": summarise(latest, patient) if latest else None,
         "older": [i for i in intakes if latest is None or i.id != latest.id],
+        "check_in": check_in,
+        "check_in_summary": (
+            summarise_check_in(check_in, peg_previous=previous_peg_score(check_in)) if check_in else None
+        ),
+        "peg_meaningful_change": c.PEG_MEANINGFUL_CHANGE,
     }

@@ -10,9 +10,11 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from intake.forms import WholeNumberField
 from intake.patients.forms import ContactDetailsFields, max_length, valid_birth_date, valid_phone
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
 from intake.questionnaire.signature import signature_problem
 
@@ -392,3 +394,220 @@ class ReviewForm(FlaskForm):
     """Mark an intake reviewed, with what the reviewer noted (optional)."""
 
     comment = TextAreaField("Comment (optional)", validators=[Optional(), max_length(2000, "The comment")])
+
+
+# --- The return-visit check-in ---------------------------------------------------------------
+
+
+def _peg_form() -> type[StepForm]:
+    fields = {item.key: _score(item.question, "Choose a number from 0 to 10.") for item in c.PEG_ITEMS}
+    return type("PegFormBase", (StepForm,), fields)
+
+
+class PegForm(_peg_form()):  # type: ignore[misc]
+    """The three PEG items, each 0-10 (stored as whole numbers)."""
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        return cls(data={key: str(saved[key]) for key in c.PEG_KEYS if saved.get(key) is not None}, **kwargs)
+
+    def answers(self) -> dict:
+        return {key: _score_value(self[key]) for key in c.PEG_KEYS}
+
+
+class FlareUpsForm(StepForm):
+    count = WholeNumberField(
+        "How many flare-ups have you had since your last visit?",
+        validators=[
+            InputRequired(f"Enter how many, from 0 to {c.MOST_FLARE_UPS} (0 if none)."),
+            NumberRange(0, c.MOST_FLARE_UPS, f"Enter a number from 0 to {c.MOST_FLARE_UPS}."),
+        ],
+        message=f"Enter a whole number from 0 to {c.MOST_FLARE_UPS}, like 2.",
+    )
+    worst = RadioField("How bad was the worst flare-up?", choices=SCORE_CHOICES, validators=[Optional()])
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = {"count": saved.get("count")}
+        if saved.get("worst") is not None:
+            data["worst"] = str(saved["worst"])
+        return cls(data=data, **kwargs)
+
+    def answers(self) -> dict:
+        count = self.count.data or 0
+        return {"count": count, "worst": _score_value(self.worst) if count else None}
+
+    def validate(self, extra_validators=None):
+        # Optional() ends the worst answer's own checks when it is empty, so the pair is checked here.
+        valid = super().validate(extra_validators)
+        count, worst = (None if self.count.errors else self.count.data), self.worst
+        if count and not worst.errors and _score_value(worst) is None:
+            worst.errors.append("Choose how bad the worst flare-up was, 0 to 10.")
+            valid = False
+        if count == 0 and worst.data and not worst.errors:
+            worst.errors.append("Leave this empty when you had no flare-ups (or change the number above).")
+            valid = False
+        return valid
+
+
+def _last_treatment_form() -> type[StepForm]:
+    fields: dict = {f"reaction_{key}": BooleanField(label) for key, label in c.REACTIONS}
+    fields[c.NO_REACTION] = BooleanField(c.NO_REACTION_LABEL)
+    return type("LastTreatmentFormBase", (StepForm,), fields)
+
+
+class LastTreatmentForm(_last_treatment_form()):  # type: ignore[misc]
+    other = StringField(
+        "Anything else you noticed? (optional)", validators=[Optional(), max_length(300, "Your answer")]
+    )
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data: dict[str, object] = {
+            f"reaction_{key}": key in (saved.get("reactions") or []) for key in c.REACTION_KEYS
+        }
+        data[c.NO_REACTION] = bool(saved.get(c.NO_REACTION))
+        data["other"] = saved.get("other") or ""
+        return cls(data=data, **kwargs)
+
+    def reactions(self) -> list[str]:
+        return [key for key in c.REACTION_KEYS if self[f"reaction_{key}"].data]
+
+    def answers(self) -> dict:
+        return {
+            "reactions": self.reactions(),
+            c.NO_REACTION: bool(self[c.NO_REACTION].data),
+            "other": _text(self.other),
+        }
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        nothing = self[c.NO_REACTION].data
+        message = ""
+        if nothing and self.reactions():
+            message = f"You ticked “{c.NO_REACTION_LABEL}” and a reaction: untick one of them."
+        elif not nothing and not self.reactions() and not _text(self.other):
+            message = f"Tick what you noticed, or “{c.NO_REACTION_LABEL}”."
+        if message and not self.other.errors:
+            self.other.errors.append(message)
+            valid = False
+        return valid
+
+
+def _changes_form() -> type[StepForm]:
+    fields: dict = {}
+    for question in c.CHANGE_QUESTIONS:
+        if question.key == "pregnancy":
+            fields["pregnancy"] = RadioField(
+                question.question,
+                choices=c.PREGNANCY_CHOICES,
+                validators=[InputRequired("Answer no, yes or possibly.")],
+            )
+            continue
+        fields[question.key] = yes_no(question.question)
+        if question.detail_label:
+            fields[f"{question.key}_detail"] = StringField(
+                question.detail_label, validators=[Optional(), max_length(300, "Your answer")]
+            )
+    for key, label in c.BLOOD_THINNERS:
+        fields[f"thinner_{key}"] = BooleanField(label)
+    fields["yes_no_fields"] = tuple(
+        question.key for question in c.CHANGE_QUESTIONS if question.key != "pregnancy"
+    )
+    return type("ChangesFormBase", (StepForm,), fields)
+
+
+class ChangesForm(_changes_form()):  # type: ignore[misc]
+    """What changed since the last visit; each "yes" has its follow-up, checked here (with or without JavaScript)."""
+
+    medicines_started = StringField(
+        "Which medicines did you start?", validators=[Optional(), max_length(300, "Your answer")]
+    )
+    medicines_stopped = StringField(
+        "Which medicines did you stop?", validators=[Optional(), max_length(300, "Your answer")]
+    )
+    trimester = RadioField("How far along are you?", choices=c.TRIMESTER_CHOICES, validators=[Optional()])
+    device_kind = RadioField("What kind of device?", choices=c.DEVICE_CHOICES, validators=[Optional()])
+
+    @classmethod
+    def from_answers(cls, saved: dict, **kwargs):
+        data = dict(saved)
+        for name in cls.yes_no_fields:
+            data[name] = _to_radio(saved.get(name))
+        for key in c.BLOOD_THINNER_KEYS:
+            data[f"thinner_{key}"] = key in (saved.get("blood_thinners") or [])
+        data["trimester"] = saved.get("trimester") or None
+        data["device_kind"] = saved.get("device_kind") or None
+        data["pregnancy"] = saved.get("pregnancy") or None
+        return cls(data=data, **kwargs)
+
+    def blood_thinners(self) -> list[str]:
+        return [key for key in c.BLOOD_THINNER_KEYS if self[f"thinner_{key}"].data]
+
+    def answers(self) -> dict:
+        values = {name: value for name, value in super().answers().items() if not name.startswith("thinner_")}
+        values["blood_thinners"] = self.blood_thinners()
+        values["trimester"] = self.trimester.data or ""
+        values["device_kind"] = self.device_kind.data or ""
+        values["pregnancy"] = self.pregnancy.data or ""
+        return values
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field, message in self.follow_up_problems():
+            if not field.errors:
+                field.errors.append(message)
+            valid = False
+        return valid
+
+    def follow_up_problems(self) -> list:
+        """Return (field, message) for each follow-up missing after a "yes", or answered after a "no"."""
+        problems = []
+        medicines = self.medicines.data == "yes"
+        if medicines and not (
+            _text(self.medicines_started) or _text(self.medicines_stopped) or self.blood_thinners()
+        ):
+            problems.append((self.medicines_started, "Tell us which medicines you started or stopped."))
+        if not medicines:
+            for field in (self.medicines_started, self.medicines_stopped):
+                if _text(field):
+                    problems.append(
+                        (field, "Name a medicine only if you answered yes to a change in medicines.")
+                    )
+            if self.blood_thinners():
+                problems.append(
+                    (
+                        self.medicines_started,
+                        "Tick a blood thinner only if you answered yes to a change in medicines.",
+                    )
+                )
+        if self.pregnancy.data == "yes" and not self.trimester.data:
+            problems.append((self.trimester, "Choose how far along you are (or “Not sure”)."))
+        if self.trimester.data and self.pregnancy.data != "yes":
+            problems.append(
+                (self.trimester, "Choose a trimester only if you answered yes to being pregnant.")
+            )
+        device = self.device.data == "yes"
+        if device and not self.device_kind.data:
+            problems.append((self.device_kind, "Choose what kind of device it is."))
+        if not device and (self.device_kind.data or _text(self.device_detail)):
+            problems.append((self.device_kind, "Describe a device only if you answered yes to a new device."))
+        for question in c.CHANGE_QUESTIONS:
+            if not question.detail_missing:
+                continue
+            answered_yes = self[question.key].data == "yes"
+            detail = self[f"{question.key}_detail"]
+            if answered_yes and not _text(detail):
+                problems.append((detail, question.detail_missing))
+            if _text(detail) and not answered_yes:
+                problems.append((detail, "Tell us about this only if you answered yes."))
+        return problems
+
+
+def _check_in_red_flags_form() -> type[StepForm]:
+    fields: dict = {flag.key: yes_no(flag.question) for flag in c.RED_FLAGS_ASKED}
+    fields["yes_no_fields"] = c.RED_FLAG_KEYS
+    return type("CheckInRedFlagsForm", (StepForm,), fields)
+
+
+CheckInRedFlagsForm = _check_in_red_flags_form()

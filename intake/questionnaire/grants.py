@@ -14,7 +14,7 @@ from flask import current_app
 
 from intake.database import utcnow
 from intake.extensions import db
-from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, Intake, IntakeAccess
+from intake.questionnaire.models import IN_PROGRESS, KIOSK, LINK, SUBMITTED, Intake, IntakeAccess
 
 TOKEN_BYTES = 32
 #: token_urlsafe(32) gives 43 characters of the URL-safe alphabet; anything else is not a token.
@@ -69,6 +69,16 @@ def open_grant(raw: str | None, kind: str) -> IntakeAccess | None:
         return None
     intake = grant.intake
     if intake.status != IN_PROGRESS or intake.patient.is_archived:
+        return None
+    return grant
+
+
+def submitted_link(raw: str | None) -> IntakeAccess | None:
+    """Return the link behind a raw token whose form was submitted (the patient is thanked again), or None."""
+    if not raw or not TOKEN_SHAPE.match(raw):
+        return None
+    grant = db.session.scalar(db.select(IntakeAccess).where(IntakeAccess.token_hash == hash_token(raw)))
+    if grant is None or grant.kind != LINK or grant.intake.status != SUBMITTED:
         return None
     return grant
 

@@ -16,6 +16,7 @@ from intake.audit import models as audit
 from intake.audit.operations import grant_of_actor
 from intake.auth.roles import CLINICAL
 from intake.extensions import db
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
 from intake.questionnaire.models import KIOSK, IntakeAccess
 
@@ -57,10 +58,10 @@ def kiosk_left_idle(grant: IntakeAccess, last_activity: float | None) -> bool:
 
 
 def saved_steps(grant: IntakeAccess) -> list[str]:
-    """Return the answer steps the intake holds, in order."""
+    """Return the answer steps the intake (or check-in) holds, in order."""
     intake = grant.intake
     answers = intake.answers or {}
-    steps = [step for step in q.ANSWER_STEPS if step in answers]
+    steps = [step for step in (c.ANSWER_STEPS if intake.is_check_in else q.ANSWER_STEPS) if step in answers]
     if intake.consent_signed_at is not None and q.CONSENT not in steps:
         steps.append(q.CONSENT)
     return steps

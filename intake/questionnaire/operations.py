@@ -354,17 +354,19 @@ def hand_over_check_in_tablet(patient: Patient, *, by) -> str:
 def revoke_link(intake: Intake) -> bool:
     """Stop the intake's link and record it; return whether a working link was revoked."""
     revoked = grants.revoke_grants(intake, kind=LINK)
-    _record(audit.REVOKE, intake, "intake link revoked" if revoked else "no working link to revoke")
+    what = "check-in" if intake.is_check_in else "intake"
+    _record(audit.REVOKE, intake, f"{what} link revoked" if revoked else "no working link to revoke")
     return bool(revoked)
 
 
 def withdraw_intake(intake: Intake) -> None:
     """Cancel an intake in progress from the chart and record it."""
+    what = "check-in" if intake.is_check_in else "intake"
     try:
         cancel_intake(intake)
     except IntakeClosed:
-        raise IntakeClosed("That intake was already submitted or cancelled.") from None
-    _record(audit.REVOKE, intake, "intake cancelled")
+        raise IntakeClosed(f"That {what} was already submitted or cancelled.") from None
+    _record(audit.REVOKE, intake, f"{what} cancelled")
 
 
 def review_intake(intake: Intake, *, by, comment: str = "") -> bool:
@@ -468,10 +470,11 @@ def record_by_patient(grant: IntakeAccess, action: str, detail: str = "") -> Non
     )
 
 
-def record_refused_grant(kind: str) -> None:
-    """Audit a refused intake link or tablet grant (unknown, expired, revoked, or its intake closed)."""
+def record_refused_grant(kind: str, *, used: bool = False) -> None:
+    """Audit a refused intake link or tablet grant (unknown, expired, revoked, or its form closed; or used)."""
     what = "intake link" if kind == LINK else "clinic tablet grant"
-    record_event(audit.ACCESS_DENIED, detail=f"{what} refused: unknown, expired, revoked or closed")
+    why = "its form was already submitted" if used else "unknown, expired, revoked or closed"
+    record_event(audit.ACCESS_DENIED, detail=f"{what} refused: {why}")
 
 
 def record_step_viewed(grant: IntakeAccess, step: str) -> None:

@@ -26,7 +26,8 @@ from intake.auth.access import public
 from intake.extensions import db
 from intake.forms import ConfirmForm
 from intake.pain.bodymap import parse_region_scores
-from intake.questionnaire import grants, identity, link_bp, operations
+from intake.questionnaire import check_in_pages, grants, identity, link_bp, operations
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import EMERGENCY, SEE_A_DOCTOR, urgent_advice_level
 from intake.questionnaire.forms import (
@@ -86,6 +87,18 @@ def link_unavailable():
     return render_template("questionnaire/link_unavailable.html"), 404
 
 
+def already_sent():
+    """The page of a link whose form was submitted: thanks, the clinic's contact, and nothing of the patient."""
+    return render_template("questionnaire/already_sent.html", **clinic_contact()), 200
+
+
+def clinic_contact() -> dict:
+    return {
+        "clinic_phone": current_app.config.get("CLINIC_PHONE", ""),
+        "clinic_address": current_app.config.get("CLINIC_ADDRESS", ""),
+    }
+
+
 def _token_attempt_key() -> str:
     return f"intake-link:ip:{request.remote_addr or 'unknown'}"
 
@@ -125,10 +138,12 @@ def link_filler(token: str, *, check_identity: bool = True) -> Filler:
         abort(429)
     grant = grants.open_grant(token, LINK)
     if grant is None:
-        throttle.record_attempt(key)
-        operations.record_refused_grant(LINK)
+        submitted = grants.submitted_link(token)
+        if submitted is None:
+            throttle.record_attempt(key)
+        operations.record_refused_grant(LINK, used=submitted is not None)
         db.session.commit()
-        abort(make_response(link_unavailable()))
+        abort(make_response(already_sent() if submitted is not None else link_unavailable()))
     filler = Filler(grant=grant, token=token)
     return _require_identity(filler) if check_identity else filler
 
@@ -225,7 +240,13 @@ def kiosk_submit():
 @link_bp.route("/intake/thank-you")
 @public
 def thank_you():
-    return render_template("questionnaire/thank_you.html")
+    return render_template("questionnaire/thank_you.html", check_in=False, **clinic_contact())
+
+
+@link_bp.route("/check-in/thank-you")
+@public
+def check_in_thank_you():
+    return render_template("questionnaire/thank_you.html", check_in=True, **clinic_contact())
 
 
 # --- Pages ------------------------------------------------------------------------------
@@ -270,6 +291,8 @@ def confirm_identity(filler: Filler):
 
 
 def show_step(filler: Filler, step: str):
+    if filler.intake.is_check_in:
+        return check_in_pages.show_step(filler, step)
     if step not in q.STEP_BY_KEY:
         abort(404)
     if request.method == "GET":  # each step shows what is saved (the contact step, the chart's details)
@@ -328,8 +351,9 @@ URGENT_ADVICE_SETTINGS = {EMERGENCY: "URGENT_ADVICE_EMERGENCY", SEE_A_DOCTOR: "U
 def urgent_advice(filler: Filler):
     """Tell the patient, in plain words, what their red-flag answers mean they should do now."""
     level = urgent_advice_level(filler.intake.step_answers(q.RED_FLAGS))
+    after = (c if filler.intake.is_check_in else q).next_step(q.RED_FLAGS)
     if level is None:
-        return redirect(filler.url("step", step=q.next_step(q.RED_FLAGS)))
+        return redirect(filler.url("step", step=after))
     operations.record_urgent_advice_shown(filler.grant, level)
     db.session.commit()
     return render_template(
@@ -338,7 +362,7 @@ def urgent_advice(filler: Filler):
         level=level,
         is_emergency=level == EMERGENCY,
         advice=current_app.config[URGENT_ADVICE_SETTINGS[level]],
-        continue_url=filler.url("step", step=q.next_step(q.RED_FLAGS)),
+        continue_url=filler.url("step", step=after),
         back_url=filler.url("step", step=q.RED_FLAGS),
         kiosk_idle_seconds=int(identity.kiosk_idle_limit().total_seconds()),
     )
@@ -408,13 +432,14 @@ def review(filler: Filler, status: int = 200):
 def submit(filler: Filler):
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    check_in = filler.intake.is_check_in
     try:
         operations.submit_answers(filler.grant)
     except operations.IntakeIncomplete:
         flash("Some steps are not finished yet; they are listed below.", "error")
-        return review(filler, 422)
+        return check_in_pages.review(filler, 422) if check_in else review(filler, 422)
     db.session.commit()
     if filler.is_kiosk:
         # The tablet keeps nothing: the next person needs a staff sign-in to reach anything.
         session.clear()
-    return redirect(url_for("intake_link.thank_you"))
+    return redirect(url_for("intake_link.check_in_thank_you" if check_in else "intake_link.thank_you"))

@@ -1,4 +1,5 @@
-"""Staff pages for a patient's intakes: start (link or clinic tablet), revoke, read, review, decide on red flags."""
+"""Staff pages for a patient's intakes and check-ins: start (link or clinic tablet), revoke, read, review, decide on
+red flags."""
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -17,6 +18,7 @@ from intake.questionnaire.alerts import (
     red_flag_alerts,
     with_decisions,
 )
+from intake.questionnaire.check_ins import previous_peg_score, summarise_check_in
 from intake.questionnaire.decisions import KIND_LABELS, decision_history
 from intake.questionnaire.forms import RedFlagDecisionForm, ReviewForm
 from intake.questionnaire.models import Intake
@@ -44,31 +46,44 @@ def _back_to_chart(patient_id: int, refused: Refused):
     return redirect(url_for("patients.chart", patient_id=patient_id))
 
 
-@bp.route("/start")
-@roles_required(*STAFF)
-def start(patient_id: int):
+def _start_page(patient_id: int, *, check_in: bool):
     patient = get_patient(patient_id)
-    intake = operations.in_progress_intake(patient.id)
+    form = (operations.in_progress_check_in if check_in else operations.in_progress_intake)(patient.id)
     record_event(
         audit.VIEW,
         patient=patient,
-        record_type="intake" if intake else "patient",
-        record_id=intake.id if intake else patient.id,
-        detail="intake start page",
+        record_type="intake" if form else "patient",
+        record_id=form.id if form else patient.id,
+        detail="check-in start page" if check_in else "intake start page",
     )
     db.session.commit()
     return render_template(
-        "questionnaire/start.html", patient=patient, intake=intake, confirm_form=ConfirmForm()
+        "questionnaire/start.html",
+        patient=patient,
+        intake=form,
+        check_in=check_in,
+        confirm_form=ConfirmForm(),
     )
 
 
-@bp.route("/link", methods=["POST"])
+@bp.route("/start")
 @roles_required(*STAFF)
-def send_link(patient_id: int):
+def start(patient_id: int):
+    return _start_page(patient_id, check_in=False)
+
+
+@bp.route("/check-in/start")
+@roles_required(*STAFF)
+def start_check_in(patient_id: int):
+    return _start_page(patient_id, check_in=True)
+
+
+def _link_page(patient_id: int, *, check_in: bool):
     patient = get_patient(patient_id)
     _confirmed()
+    send = operations.send_check_in_link if check_in else operations.send_link
     try:
-        intake, token, grant = operations.send_link(patient, by=current_user)
+        intake, token, grant = send(patient, by=current_user)
     except Refused as refused:
         return _back_to_chart(patient.id, refused)
     db.session.commit()
@@ -81,16 +96,40 @@ def send_link(patient_id: int):
         grant=grant,
         link_url=url,
         qr_uri=qr_data_uri(url),
+        check_in=check_in,
     )
+
+
+@bp.route("/link", methods=["POST"])
+@roles_required(*STAFF)
+def send_link(patient_id: int):
+    return _link_page(patient_id, check_in=False)
+
+
+@bp.route("/check-in/link", methods=["POST"])
+@roles_required(*STAFF)
+def send_check_in_link(patient_id: int):
+    return _link_page(patient_id, check_in=True)
 
 
 @bp.route("/kiosk", methods=["POST"])
 @roles_required(*STAFF)
 def open_kiosk(patient_id: int):
+    return _hand_over(patient_id, check_in=False)
+
+
+@bp.route("/check-in/kiosk", methods=["POST"])
+@roles_required(*STAFF)
+def open_check_in_kiosk(patient_id: int):
+    return _hand_over(patient_id, check_in=True)
+
+
+def _hand_over(patient_id: int, *, check_in: bool):
     patient = get_patient(patient_id)
     _confirmed()
+    hand_over = operations.hand_over_check_in_tablet if check_in else operations.hand_over_tablet
     try:
-        token = operations.hand_over_tablet(patient, by=current_user)
+        token = hand_over(patient, by=current_user)
     except Refused as refused:
         return _back_to_chart(patient.id, refused)
     db.session.commit()
@@ -131,6 +170,18 @@ def cancel(patient_id: int, intake_id: int):
 
 def _show_intake(intake: Intake, review_form: ReviewForm, status: int = 200):
     patient = intake.patient
+    if intake.is_check_in:
+        return (
+            render_template(
+                "questionnaire/check_in_show.html",
+                patient=patient,
+                check_in=intake,
+                summary=summarise_check_in(intake, peg_previous=previous_peg_score(intake)),
+                red_flags=with_decisions(red_flag_alerts(intake, patient), latest_decisions([intake.id])),
+                review_form=review_form,
+            ),
+            status,
+        )
     summary = summarise(intake, patient)
     decisions = latest_decisions([intake.id])
     return (
@@ -173,9 +224,9 @@ def mark_reviewed(patient_id: int, intake_id: int):
         return _back_to_chart(patient_id, refused)
     if reviewed:
         db.session.commit()
-        flash("Intake reviewed.", "success")
+        flash("Check-in reviewed." if intake.is_check_in else "Intake reviewed.", "success")
     else:
-        flash("That intake was already reviewed.", "info")
+        flash(f"That {'check-in' if intake.is_check_in else 'intake'} was already reviewed.", "info")
     return redirect(url_for("intake.show", patient_id=patient_id, intake_id=intake.id))
 
 

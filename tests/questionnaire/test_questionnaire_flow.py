@@ -107,8 +107,11 @@ def test_patient_fills_intake_over_two_sittings_and_practitioner_reviews_it(app,
         intake = db.session.get(Intake, intake_id)
         assert intake.reviewed_by_id == practitioner.id and intake.reviewed_at is not None
 
-    # The used link is dead now, like any other unusable link.
-    assert phone.get(link).status_code == 404
+    # The used link opens nothing now: it thanks the patient again, with nothing of their answers.
+    used = phone.get(link)
+    assert used.status_code == 200
+    assert "This form was already sent to the clinic — thank you" in used.get_data(as_text=True)
+    assert "Okafor" not in used.get_data(as_text=True)
 
 
 def test_back_shows_earlier_answers_and_saving_again_replaces_them(app, client, login, make_patient):
