@@ -40,9 +40,7 @@ def load_user(session_id: str):
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18 or len(version) > 18:
         return None
-    return db.session.execute(
-        _SIGNED_IN_USER, {"user_id": int(user_id), "version": int(version)}
-    ).scalar_one_or_none()
+    return db.session.scalar(_SIGNED_IN_USER, {"user_id": int(user_id), "version": int(version)})
 
 
 def is_safe_next(target: str | None) -> TypeGuard[str]:

@@ -601,31 +601,42 @@ def load_chart_scores(patient_id: int) -> ChartScores:
             db.select(func.count()).select_from(arrival_occasions).scalar_subquery(),
         )
     ).one()
+    # The newest arrivals only: the index on (patient, time) is read backwards for their moments, so a long
+    # history is not grouped whole to draw thirty points.
+    newest_moments = (
+        db.select(PainScore.recorded_at)
+        .where(arrival)
+        .distinct()
+        .order_by(PainScore.recorded_at.desc())
+        .limit(SPARKLINE_OCCASIONS)
+        .subquery()
+    )
     worst = db.session.execute(
         db.select(PainScore.recorded_at, func.max(PainScore.score), PainScore.context)
-        .where(arrival)
+        .where(
+            arrival,
+            PainScore.recorded_at >= db.select(func.min(newest_moments.c.recorded_at)).scalar_subquery(),
+        )
         .group_by(*keys)
         .order_by(PainScore.recorded_at.desc())
         .limit(SPARKLINE_OCCASIONS)
     ).all()
-    ranked = (
-        db.select(
-            PainScore.region_code,
-            PainScore.score,
-            func.row_number()
-            .over(
-                partition_by=PainScore.region_code,
-                order_by=(PainScore.recorded_at.desc(), PainScore.id.desc()),
-            )
-            .label("newest"),
-        )
-        .where(arrival)
-        .subquery()
-    )
-    latest = db.session.execute(db.select(ranked.c.region_code, ranked.c.score).where(ranked.c.newest == 1))
+    # Each region's newest arrival moment (one pass over the patient's arrivals, grouped by region), then
+    # every arrival score at those moments through the index on (patient, time): a region's newest is its
+    # score at the latest of them, the last recorded when two share a moment.
+    regions_newest = db.select(func.max(PainScore.recorded_at)).where(arrival).group_by(PainScore.region_code)
+    latest: dict[str, float] = {}
+    for code, score in db.session.execute(
+        db.select(PainScore.region_code, PainScore.score)
+        .where(arrival, PainScore.recorded_at.in_(regions_newest))
+        .order_by(PainScore.recorded_at, PainScore.id)
+    ):
+        latest[code] = score
     return ChartScores(
         score_count=int(score_count or 0),
         arrival_count=int(arrival_count or 0),
         latest_worst=[(at, score, context) for at, score, context in reversed(worst)],
-        latest_scores=dict(sorted(latest, key=lambda row: _REGION_ORDER.get(row[0], len(_REGION_ORDER)))),
+        latest_scores=dict(
+            sorted(latest.items(), key=lambda item: _REGION_ORDER.get(item[0], len(_REGION_ORDER)))
+        ),
     )
