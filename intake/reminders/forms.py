@@ -36,7 +36,7 @@ class PlanVisitForm(FlaskForm):
     """The clinic day of the patient's next visit."""
 
     visit_on = DateField(
-        "Next visit",
+        "Date of the next visit",
         validators=[InputRequired("Enter the date of the next visit.")],
         invalid_value_message="Enter the date as YYYY-MM-DD.",
     )
