@@ -308,6 +308,7 @@
         forget();
       } else {
         restore(kept);
+        form.dispatchEvent(new CustomEvent("visit-note:restored")); // folded parts holding what came back open
         say("Restored changes kept on this tablet; sending them…", "pending");
         send();
       }

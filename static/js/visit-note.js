@@ -208,6 +208,27 @@
     if (event.target.name === "kind" && event.target.checked) followKind(event.target.value);
   });
 
+  /* A draft kept on this tablet put back into the form: every part holding something of it opens. */
+  form.addEventListener("visit-note:restored", function () {
+    var kind = form.querySelector("input[name='kind']:checked");
+    if (kind) followKind(kind.value);
+    var folds = form.querySelectorAll("details[data-fold]");
+    for (var j = 0; j < folds.length; j++) {
+      if (holdsSomething(folds[j])) {
+        for (var open = folds[j]; open; open = open.parentElement && open.parentElement.closest("details[data-fold]")) open.open = true;
+      }
+    }
+  });
+
+  /* The server sends blank point rows for a page without scripts; with them, one blank row is enough
+     (the picker, protocols and "Add an empty point row" make more). */
+  if (pointRows) {
+    var blanks = Array.prototype.filter.call(pointRows.querySelectorAll("[data-point-row]"), function (row) {
+      return !holdsSomething(row) && !row.querySelector(".field__error");
+    });
+    blanks.slice(1).forEach(function (row) { row.remove(); });
+  }
+
   /* Counts that differ need a word on what happened: its field opens as soon as they do. */
   var inserted = form.querySelector("[name='needles_inserted']");
   var removed = form.querySelector("[name='needles_removed']");

@@ -58,6 +58,7 @@ def test_a_massage_visit_adds_needling_and_the_kind_of_visit_opens_its_parts(
     page.locator('#massage_areas path[data-region="buttock_r"]').tap()
     expect(page.locator("#massage_areas-buttock_r")).to_be_checked()
     expect(page.locator(".area-map__chosen")).to_contain_text("Areas treated: Buttock, right")
+    page.locator("#massage_areas").screenshot(path="test-results/visit-note-massage-areas-768.png")
     expect(page.locator("#massage_areas-lower_back_l")).to_be_hidden()  # the list is one tap away
     page.get_by_role("button", name="Show the list of areas").tap()
     expect(page.locator("#massage_areas-lower_back_l")).to_be_visible()
@@ -145,3 +146,27 @@ def test_the_note_at_each_size_lists_every_part_and_never_scrolls_sideways(
         assert sideways_scroll(page) <= 0, name
         print(f"visit note height at {name}: {page.evaluate('document.documentElement.scrollHeight')} px")
         page.screenshot(path=f"test-results/visit-note-layout-{name}.png", full_page=True)
+
+
+def test_a_kept_draft_put_back_opens_the_folded_parts_it_fills(
+    page: Page, context, live_server, make_user, make_patient, make_visit, stored_note
+):
+    user = make_user(role="practitioner")
+    patient = make_patient(first_name="Ana", last_name="Ruiz")
+    sign_in(page, live_server, user)
+    visit = open_note(page, live_server, make_visit, user, patient, kind="acupuncture")
+    url = page.url
+    context.set_offline(True)
+    page.get_by_text("Add cupping", exact=True).tap()
+    page.get_by_label("Cupping sites").fill("Lumbar paraspinals")
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Offline", timeout=15000)
+    page.close()
+
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(url)
+    expect(again.locator("[data-autosave-status]")).to_contain_text("Saved", timeout=15000)
+    expect(again.get_by_label("Cupping sites")).to_be_visible()
+    expect(again.get_by_label("Cupping sites")).to_have_value("Lumbar paraspinals")
+    assert stored_note(visit)[0]["cupping_sites"] == "Lumbar paraspinals"
+    assert again.locator("[data-point-rows] [data-point-row]").count() == 1  # one blank row with scripts
