@@ -131,3 +131,39 @@ def test_sections_say_where_they_sit_and_older_sections_keep_their_place():
         ("shared", "Shared part", ["a", "b"]),
     ]
     assert parts[2].anchor == "chart-shared"
+
+
+def test_every_page_title_names_the_page_then_intake_and_the_clinic(app, client, login, make_patient):
+    clinic = app.config["CLINIC_NAME"]
+    patient = make_patient()
+    login("admin")
+    for url, page in (
+        (f"/patients/{patient.id}", f"Chart {patient.chart_number}"),
+        ("/patients/", "Patients"),
+        ("/audit/", "Audit log"),
+    ):
+        html = client.get(url).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert title.replace("&amp;", "&") == f"{page} — Intake · {clinic}", url
+
+
+def test_pages_link_the_apps_icons_and_the_icons_are_served(client, login):
+    login("front_desk")
+    html = client.get("/patients/").get_data(as_text=True)
+    for href, size in (
+        ("/static/img/favicon.svg", None),
+        ("/static/img/favicon-32.png", 32),
+        ("/static/img/apple-touch-icon.png", 180),
+        ("/static/img/icon-192.png", 192),
+        ("/static/img/icon-512.png", 512),
+    ):
+        if href != "/static/img/icon-192.png" and href != "/static/img/icon-512.png":
+            assert f'href="{href}"' in html
+        icon = client.get(href)
+        assert icon.status_code == 200, href
+        if size:  # a PNG says its width and height in its header
+            data = icon.get_data()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (size, size)
+    manifest = client.get("/static/manifest.webmanifest").get_json(force=True)
+    assert {icon["src"] for icon in manifest["icons"]} >= {"/static/img/icon-192.png", "/static/img/icon-512.png"}
