@@ -139,15 +139,29 @@ def pain_now_step(filler: "Filler"):
         listed_scores = {code: regions[code] for code in listed if code in regions}
         added = {code: score for code, score in regions.items() if code not in listed}
         return render_step(
-            filler, c.PAIN_NOW, listed=listed, listed_scores=listed_scores, added=added, errors={}
+            filler,
+            c.PAIN_NOW,
+            listed=listed,
+            listed_scores=listed_scores,
+            added=added,
+            errors={},
+            map_errors={},
         )
     scores, typed, errors = parse_pain_now(request.form, listed)
     if not errors:
         operations.save_answers(filler.grant, c.PAIN_NOW, {"regions": scores, "listed": listed})
         return _saved(filler, c.PAIN_NOW)
     added, _map_errors = parse_region_scores(request.form, BODY_MAP_PREFIX)
+    map_errors = {name: message for name, message in errors.items() if name.startswith(f"{BODY_MAP_PREFIX}-")}
     return render_step(
-        filler, c.PAIN_NOW, 422, listed=listed, listed_scores=typed, added=added, errors=errors
+        filler,
+        c.PAIN_NOW,
+        422,
+        listed=listed,
+        listed_scores=typed,
+        added=added,
+        errors=errors,
+        map_errors=map_errors,
     )
 
 
