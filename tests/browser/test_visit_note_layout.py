@@ -170,3 +170,24 @@ def test_a_kept_draft_put_back_opens_the_folded_parts_it_fills(
     expect(again.get_by_label("Cupping sites")).to_have_value("Lumbar paraspinals")
     assert stored_note(visit)[0]["cupping_sites"] == "Lumbar paraspinals"
     assert again.locator("[data-point-rows] [data-point-row]").count() == 1  # one blank row with scripts
+
+
+def test_without_scripts_a_part_is_added_and_saved(
+    browser, live_server, make_user, make_patient, make_visit, stored_note
+):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    user = make_user(role="practitioner")
+    patient = make_patient(first_name="Ana", last_name="Ruiz")
+    sign_in(page, live_server, user)
+    visit = open_note(page, live_server, make_visit, user, patient, kind="massage")
+    expect(page.get_by_label("Needles inserted")).to_be_hidden()
+    page.get_by_text("Add needling", exact=True).click()
+    page.get_by_label("Needles inserted").fill("4")
+    page.get_by_role("checkbox", name="Buttock, right").check()  # the plain list of areas
+    page.get_by_role("button", name="Save draft").last.click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(page.get_by_label("Needles inserted")).to_be_visible()  # it holds something now: open
+    note, _ = stored_note(visit)
+    assert note["needles_inserted"] == 4 and note["massage_areas"] == ["buttock_r"]
+    context.close()
