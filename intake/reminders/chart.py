@@ -5,8 +5,9 @@ from sqlalchemy.orm import selectinload
 
 from intake.extensions import db
 from intake.mail import EMAIL, sender_for
+from intake.questionnaire.alerts import latest_submitted_intake
 from intake.reminders.forms import PlanVisitForm, SendLinkForm
-from intake.reminders.models import INTAKE_LINK, LinkMessage
+from intake.reminders.models import CHECK_IN_LINK, INTAKE_LINK, LinkMessage
 from intake.reminders.operations import planned_visit
 
 #: How many of the patient's latest messages the chart lists.
@@ -29,7 +30,9 @@ def latest_messages(patient_id: int, limit: int = MESSAGES_SHOWN) -> list[LinkMe
 def messages_section(patient) -> dict:
     """Load the section: whether email is set up, the send and plan forms, the latest messages, the plan."""
     sender = sender_for(EMAIL, current_app.config)
-    send_form = SendLinkForm(formdata=None, purpose=INTAKE_LINK, address=patient.email or "")
+    # A patient who has filled the intake is sent the check-in before each return visit.
+    purpose = CHECK_IN_LINK if latest_submitted_intake(patient.id) is not None else INTAKE_LINK
+    send_form = SendLinkForm(formdata=None, purpose=purpose, address=patient.email or "")
     plan = planned_visit(patient.id)
     return {
         "email_ready": sender.is_set_up,

@@ -152,3 +152,21 @@ def test_the_chart_costs_the_same_queries_for_two_messages_or_many(app, client, 
     add_messages(9)
     many = query_count(app, client, url)
     assert one == many
+
+
+def test_the_check_in_is_offered_first_once_the_intake_is_in(
+    client, login, make_patient, make_submitted_intake
+):
+    login("front_desk")
+    new_patient = make_patient(email="new@example.org")
+    returning = make_patient(email="back@example.org")
+    make_submitted_intake(returning)
+    checked = re.compile(
+        r'<input checked id="purpose-\d" name="purpose" required type="radio" value="(\w+)">'
+    )
+    assert checked.findall(client.get(f"/patients/{new_patient.id}").get_data(as_text=True)) == [
+        "intake_link"
+    ]
+    assert checked.findall(client.get(f"/patients/{returning.id}").get_data(as_text=True)) == [
+        "check_in_link"
+    ]
