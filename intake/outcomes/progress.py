@@ -7,9 +7,9 @@ values — a baseline and a latest — before it is judged; with fewer the sente
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from intake.clinic_time import format_date, to_clinic_time
+from intake.clinic_time import clinic_zone, format_date, to_clinic_time
 from intake.pain.progress import IMPROVED, NO_MEANINGFUL_CHANGE, WORSE, Change, odi_change, pain_change
 from intake.visits.vocabulary import NO_REACTION, REACTION_LABELS
 
@@ -167,6 +167,55 @@ def flare_up_statement(flare_ups: list[Measurement], started_at: datetime, until
         f"{reported} reported since {format_date(to_clinic_time(started_at).date())} "
         f"— {_number(total / months)} a month."
     )
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """One clinic month and a number counted in it (flare-ups reported at its visits)."""
+
+    starts_at: datetime  # the month's first moment at the clinic, in UTC
+    label: str  # "Mar 2025"
+    count: int
+
+
+def month_starts(first: datetime, last: datetime) -> list[datetime]:
+    """Return the first moment (UTC) of every clinic month from ``first``'s month to ``last``'s."""
+    start, end = to_clinic_time(first), to_clinic_time(last)
+    index, last_index = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    starts = []
+    while index <= last_index:
+        year, month = divmod(index, 12)
+        starts.append(datetime(year, month + 1, 1, tzinfo=clinic_zone()).astimezone(UTC))
+        index += 1
+    return starts
+
+
+def flare_ups_by_month(
+    flare_ups: list[Measurement], started_at: datetime, until: datetime
+) -> list[MonthCount]:
+    """Count the flare-ups reported in each clinic month since the episode started (months without any: 0)."""
+    if not flare_ups:
+        return []
+    last = max(until, max(m.at for m in flare_ups))
+    starts = month_starts(started_at, last)
+    counts = [0] * len(starts)
+    for measurement in flare_ups:
+        at = to_clinic_time(measurement.at)
+        index = (at.year * 12 + at.month) - (
+            to_clinic_time(starts[0]).year * 12 + to_clinic_time(starts[0]).month
+        )
+        if 0 <= index < len(counts):
+            counts[index] += int(measurement.value)
+    return [
+        MonthCount(start, to_clinic_time(start).strftime("%b %Y"), count)
+        for start, count in zip(starts, counts, strict=True)
+    ]
+
+
+def flare_up_chart_summary(months: list[MonthCount]) -> str:
+    """Say in words what the flare-ups chart draws: each month's count (the chart's text alternative)."""
+    listed = "; ".join(f"{month.label}: {month.count}" for month in months)
+    return f"Flare-ups reported per month since the episode started — {listed}."
 
 
 def reaction_statement(reactions_per_visit: list[list[str]]) -> Statement:

@@ -11,16 +11,19 @@ group of fewer than ``SMALLEST_GROUP`` patients is "too few to report", and no p
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from math import ceil
 
 from sqlalchemy import and_, case, func, or_
 
 from intake.auth.models import User
 from intake.auth.roles import CLINICAL
+from intake.clinic_time import clinic_zone, to_clinic_time
 from intake.extensions import db
 from intake.outcomes.complaints import AREA_OF_REGION
 from intake.outcomes.episodes import aware_utc, episode_of_visit, inactive_after
 from intake.outcomes.models import DISCHARGED, Episode
 from intake.outcomes.operations import start_of_clinic_day
+from intake.pain.graphs import ChartPoint, LineChart, TimeAxis, line_chart
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
 from intake.pain.progress import IMPROVED, odi_change, pain_change
 from intake.patients.models import Patient
@@ -33,6 +36,10 @@ TOO_FEW = "too few to report"
 #: Back "with the same complaint" within this long after a discharge counts as a recurrence.
 RECURRENCE_WITHIN = timedelta(days=365)
 ARRIVALS = ("intake", BEFORE_TREATMENT, "check_in")
+#: Each month's flare-up rate is drawn as the pain charts draw a score before treatment: a dot on a solid line.
+FLARE_UP_MARK = BEFORE_TREATMENT
+#: The rate axis runs to at least this many flare-ups per patient, so a quiet clinic's line is not all peaks.
+FLARE_UP_RATE_AXIS_FLOOR = 2
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class EpisodeOutcome:
     next_same_complaint_at: datetime | None
     pain: list[tuple[datetime, float, int]] = field(default_factory=list)  # (at, worst score, visits before)
     odi: list[float] = field(default_factory=list)
+    #: Per ODI score, the visits of the episode before it (as ``pain`` holds them).
+    odi_visits_before: list[int] = field(default_factory=list)
     immediate_drop_sum: float = 0.0
     immediate_drop_visits: int = 0
     flare_ups: int = 0
@@ -91,10 +100,18 @@ class EpisodeOutcome:
         return self.pain_response_after is not None
 
     @property
+    def odi_response_after(self) -> int | None:
+        """Visits before the first meaningful improvement of the ODI (None: not reached)."""
+        if not self.odi:
+            return None
+        for later, visits_before in zip(self.odi[1:], self.odi_visits_before[1:], strict=True):
+            if odi_change(self.odi[0], later).verdict == IMPROVED:
+                return visits_before
+        return None
+
+    @property
     def odi_improved(self) -> bool:
-        return len(self.odi) > 1 and any(
-            odi_change(self.odi[0], later).verdict == IMPROVED for later in self.odi[1:]
-        )
+        return self.odi_response_after is not None
 
     def ended(self, now: datetime) -> bool:
         """True when closed, or open without a visit for the inactivity period."""
@@ -269,8 +286,20 @@ def _add_pain(outcomes: dict[int, EpisodeOutcome], chosen) -> None:
 
 
 def _add_odi(outcomes: dict[int, EpisodeOutcome], chosen) -> None:
+    """Each episode's ODI scores in its time, with the episode's visits before each."""
+    visits_before = (
+        db.select(func.count(Visit.id))
+        .where(
+            Visit.patient_id == Episode.patient_id,
+            Visit.visit_at >= Episode.started_at,
+            Visit.visit_at < Intake.submitted_at,
+            episode_of_visit() == Episode.id,
+        )
+        .correlate(Episode, Intake)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        db.select(Episode.id, Intake.odi_percent)
+        db.select(Episode.id, Intake.odi_percent, visits_before)
         .join(Intake, Intake.patient_id == Episode.patient_id)
         .where(
             Episode.id.in_(db.select(chosen.c.id)),
@@ -280,8 +309,9 @@ def _add_odi(outcomes: dict[int, EpisodeOutcome], chosen) -> None:
         )
         .order_by(Episode.id, Intake.submitted_at)
     )
-    for episode_id, odi in rows:
+    for episode_id, odi, visits in rows:
         outcomes[episode_id].odi.append(float(odi))
+        outcomes[episode_id].odi_visits_before.append(int(visits or 0))
 
 
 def _add_immediate(outcomes: dict[int, EpisodeOutcome], chosen) -> None:
@@ -374,10 +404,14 @@ class ClinicReport:
     odi_responders: Share
     median_visits_to_response: float | None
     cumulative: list[tuple[int, float]]
+    #: The same for ODI: the share of ODI-scored episodes improved after at most so many visits.
+    odi_cumulative: list[tuple[int, float]]
     average_immediate_drop: float | None
     stopped_before_improving: Share
     recurrence: Share
     flare_up_months: list[tuple[str, str]]
+    #: Months of at least ``SMALLEST_GROUP`` patients seen: (the month's first moment, flare-ups per patient seen).
+    flare_up_rates: list[tuple[datetime, float]] = field(default_factory=list)
 
     @property
     def is_too_small(self) -> bool:
@@ -393,20 +427,19 @@ def build_report(
     responders = [o for o in scored if o.pain_improved]
     odi_scored = [o for o in outcomes if len(o.odi) > 1]
     after = sorted(o.pain_response_after or 0 for o in responders)
-    cumulative = []
-    if scored and len({o.patient_id for o in scored}) >= SMALLEST_GROUP:
-        for visits in range(0, (after[-1] if after else 0) + 1):
-            cumulative.append((visits, sum(1 for n in after if n <= visits) / len(scored)))
+    odi_after = sorted(o.odi_response_after or 0 for o in odi_scored if o.odi_improved)
     drops = sum(o.immediate_drop_sum for o in outcomes)
     drop_visits = sum(o.immediate_drop_visits for o in outcomes)
     ended = [o for o in outcomes if o.ended(now) and o.closed_reason != DISCHARGED]
     discharged_improved = [o for o in outcomes if o.closed_reason == DISCHARGED and o.pain_improved]
-    months = []
+    months, rates = [], []
     for year, month, flare_ups, seen in monthly:
         label = f"{year}-{month:02d}"
         months.append(
             (label, TOO_FEW if seen < SMALLEST_GROUP else f"{flare_ups / seen:.1f} per patient seen ({seen})")
         )
+        if seen >= SMALLEST_GROUP:
+            rates.append((datetime(year, month, 1, tzinfo=clinic_zone()).astimezone(UTC), flare_ups / seen))
     small = patients < SMALLEST_GROUP
     return ClinicReport(
         patients=patients,
@@ -418,12 +451,25 @@ def build_report(
             if small or len({o.patient_id for o in responders}) < SMALLEST_GROUP
             else float(_median(after))
         ),
-        cumulative=cumulative,
+        cumulative=_cumulative(after, scored),
+        odi_cumulative=_cumulative(odi_after, odi_scored),
         average_immediate_drop=None if small or not drop_visits else drops / drop_visits,
         stopped_before_improving=_share([o for o in ended if not o.pain_improved], outcomes),
         recurrence=_share([o for o in discharged_improved if o.recurred], discharged_improved),
         flare_up_months=months,
+        flare_up_rates=rates,
     )
+
+
+def _cumulative(response_after: list[int], scored: list[EpisodeOutcome]) -> list[tuple[int, float]]:
+    """Return (visits, share of ``scored`` improved after at most that many visits); empty for a small group."""
+    if not scored or len({o.patient_id for o in scored}) < SMALLEST_GROUP:
+        return []
+    ordered = sorted(response_after)
+    return [
+        (visits, sum(1 for n in ordered if n <= visits) / len(scored))
+        for visits in range(0, (ordered[-1] if ordered else 0) + 1)
+    ]
 
 
 def _median(values: list[int]) -> float:
@@ -453,6 +499,32 @@ def cumulative_curve(points: list[tuple[int, float]], width: int = 560, height: 
         "width": width, "height": height, "path": path, "left": left, "right": right, "top": top, "bottom": bottom,
         "x_ticks": [(x(t), str(t)) for t in ticks], "y_ticks": [(y(s), f"{s:.0%}") for s in (0, 0.5, 1)],
     }  # fmt: skip
+
+
+def cumulative_in_words(points: list[tuple[int, float]], measure: str) -> str:
+    """Say what a cumulative curve draws: the share improved after each number of visits where it grows."""
+    steps, previous = [], 0.0
+    for visits, share in points:
+        if share > previous:
+            steps.append(f"{share:.0%} after {visits} visit{'' if visits == 1 else 's'}")
+            previous = share
+    if not steps:
+        return f"No episode reached a meaningful improvement in {measure} yet."
+    return f"Episodes with a meaningful improvement in {measure}: " + ", ".join(steps) + "."
+
+
+def flare_up_rate_chart(report: ClinicReport) -> LineChart | None:
+    """Draw the flare-ups per patient seen, month by month, as the pain history's line chart."""
+    rates = report.flare_up_rates
+    if len(rates) < 2:
+        return None
+    listed = "; ".join(f"{to_clinic_time(at).strftime('%b %Y')}: {rate:.1f}" for at, rate in rates)
+    return line_chart(
+        [ChartPoint(at, rate, FLARE_UP_MARK) for at, rate in rates],
+        TimeAxis.spanning([at for at, _rate in rates]),
+        y_max=float(max(FLARE_UP_RATE_AXIS_FLOOR, ceil(max(rate for _at, rate in rates)))),
+        summary=f"Flare-ups per patient seen, per month (months of {SMALLEST_GROUP} patients or more) — {listed}.",
+    )
 
 
 def clinical_staff() -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import ceil
 from statistics import fmean
 
 from flask import current_app
@@ -22,9 +23,12 @@ from intake.outcomes.episodes import EpisodeState, episode_of_visit
 from intake.outcomes.progress import (
     MOTION_MEASURES,
     Measurement,
+    MonthCount,
     ProgressSummary,
     Statement,
+    flare_up_chart_summary,
     flare_up_statement,
+    flare_ups_by_month,
     motion_statement,
     odi_statement,
     pain_statement,
@@ -43,6 +47,10 @@ ARRIVALS = ("intake", BEFORE_TREATMENT, "check_in")
 PegSeries = Callable[[int, datetime, datetime | None], list[Measurement]]
 #: The key in ``app.extensions`` of the PEG provider, once the return-visit check-in records PEG.
 PEG_SERIES = "intake.outcomes.peg_series"
+#: Each month's flare-ups are drawn as the pain charts draw a score before treatment: a dot on a solid line.
+FLARE_UP_MARK = BEFORE_TREATMENT
+#: The flare-ups axis runs to at least this many, so one flare-up does not fill the chart.
+FLARE_UP_AXIS_FLOOR = 4
 _REGION_ORDER = {region.code: n for n, region in enumerate(REGIONS)}
 
 
@@ -71,6 +79,9 @@ class EpisodeProgress:
     visits: list[VisitFacts]
     summary: ProgressSummary
     chart: LineChart | None
+    #: Flare-ups reported per clinic month since the episode started, and their chart (two months or more).
+    flare_up_months: list[MonthCount] = field(default_factory=list)
+    flare_up_chart: LineChart | None = None
 
 
 def _visits(state: EpisodeState) -> list[VisitFacts]:
@@ -244,8 +255,28 @@ def build_progress(
         flare_ups=flare_up_statement(flare_ups, state.episode.started_at, until),
         reactions=reaction_statement([v.reactions for v in visits]),
     )
+    months = flare_ups_by_month(flare_ups, state.episode.started_at, until)
     return EpisodeProgress(
-        state, visits, summary, _complaint_chart(area.pain_label, occasions, set(area.region_codes))
+        state,
+        visits,
+        summary,
+        _complaint_chart(area.pain_label, occasions, set(area.region_codes)),
+        months,
+        flare_up_chart(months),
+    )
+
+
+def flare_up_chart(months: list[MonthCount]) -> LineChart | None:
+    """Draw the flare-ups per month as the pain history's line chart (a point at each month's start)."""
+    if len(months) < 2:
+        return None
+    peak = max(month.count for month in months)
+    points = [ChartPoint(month.starts_at, float(month.count), FLARE_UP_MARK) for month in months]
+    return line_chart(
+        points,
+        TimeAxis.spanning([month.starts_at for month in months]),
+        y_max=float(max(FLARE_UP_AXIS_FLOOR, ceil(peak))),
+        summary=flare_up_chart_summary(months),
     )
 
 

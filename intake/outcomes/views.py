@@ -22,6 +22,8 @@ from intake.outcomes.report import (
     build_report,
     clinical_staff,
     cumulative_curve,
+    cumulative_in_words,
+    flare_up_rate_chart,
     load_outcomes,
     monthly_flare_ups,
 )
@@ -139,19 +141,26 @@ def _describe(form: ReportFilterForm) -> str:
 def report():
     form = _filter_form()
     valid = form.validate()
-    clinic_report = curve = None
+    clinic_report = flare_up_chart = None
+    curves: list[tuple[str, dict | None, str]] = []
     if valid:
         report_filter = _report_filter(form)
         now = utcnow()
         clinic_report = build_report(load_outcomes(report_filter), monthly_flare_ups(report_filter), now)
-        curve = cumulative_curve(clinic_report.cumulative)
+        curves = [
+            (measure, cumulative_curve(points), cumulative_in_words(points, measure))
+            for measure, points in (("pain", clinic_report.cumulative), ("ODI", clinic_report.odi_cumulative))
+            if points
+        ]
+        flare_up_chart = flare_up_rate_chart(clinic_report)
     record_event(audit.VIEW, record_type="outcomes_report", detail=_describe(form))
     db.session.commit()
     return render_template(
         "outcomes/report.html",
         form=form,
         report=clinic_report,
-        curve=curve,
+        curves=curves,
+        flare_up_chart=flare_up_chart,
         smallest_group=SMALLEST_GROUP,
         too_few=TOO_FEW,
         csv_args=form.query_args(),
