@@ -1,7 +1,6 @@
 """Patient demographics form."""
 
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +14,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from intake.clinic_time import clinic_today
 from intake.forms import DayMonthYearField
 from intake.patients.models import SEX_AT_BIRTH_CHOICES
 
@@ -36,7 +34,6 @@ PROVINCES = [
 ]
 PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
 POSTAL_CODE = re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$")
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 #: The charts a possible-duplicate warning showed, as the form carries them back: "12,40".
 CHART_IDS = re.compile(r"^\d{1,12}(,\d{1,12}){0,19}$")
 
@@ -54,15 +51,6 @@ def valid_phone(form, field):
         problem = phone_problem(field.data.strip())
         if problem:
             raise ValidationError(problem)
-
-
-def valid_birth_date(form, field):
-    if field.data is None:
-        return
-    if field.data > clinic_today():
-        raise ValidationError("Date of birth cannot be in the future.")
-    if field.data < EARLIEST_BIRTH_DATE:
-        raise ValidationError("Date of birth cannot be before 1900.")
 
 
 def birth_date_field(label: str) -> DayMonthYearField:

@@ -13,7 +13,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from intake.forms import WholeNumberField
-from intake.patients.forms import ContactDetailsFields, max_length, valid_birth_date, valid_phone
+from intake.patients.forms import (
+    ContactDetailsFields,
+    birth_date_field,
+    max_length,
+    valid_phone,
+)
 from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
 from intake.questionnaire.signature import signature_problem
@@ -336,10 +341,7 @@ class ConsentForm(FlaskForm):
 class IdentityForm(FlaskForm):
     """The patient's date of birth, asked before answers saved earlier are shown again."""
 
-    date_of_birth = DateField(
-        "Your date of birth",
-        validators=[DataRequired("Enter your date of birth as YYYY-MM-DD."), valid_birth_date],
-    )
+    date_of_birth = birth_date_field("Your date of birth")
 
 
 class TypedDateField(DateField):

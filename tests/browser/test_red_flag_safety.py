@@ -46,7 +46,10 @@ def link_at_the_red_flag_step(app, patient) -> str:
 def open_red_flag_step(page: Page, url: str, patient) -> None:
     """Open the step; the answers saved before this link was issued ask for the date of birth first."""
     page.goto(url)
-    page.get_by_label("Your date of birth").fill(patient.date_of_birth.isoformat())
+    born = page.get_by_role("group", name="Your date of birth")  # day, month and year, no calendar
+    born.get_by_label("Day").fill(str(patient.date_of_birth.day))
+    born.get_by_label("Month").select_option(str(patient.date_of_birth.month))
+    born.get_by_label("Year").fill(str(patient.date_of_birth.year))
     page.get_by_role("button", name="Continue").tap()
     expect(page.get_by_text("Step 5 of 8", exact=True)).to_be_visible()  # where they left off
 
