@@ -27,6 +27,7 @@ from intake.pain.history import (
     load_score_records,
     regions_in_order,
 )
+from intake.pain.peg import PEG_MEANINGFUL_CHANGE, peg_trend
 from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report
 from intake.patients.models import Patient
@@ -129,6 +130,10 @@ def history(patient_id: int):
         form=form,
         history=pain_history,
         report=report,
+        peg=peg_trend(
+            patient.id, period, start=period.start, end=min(period.end, utcnow()) if period.end else None
+        ),
+        peg_meaningful=PEG_MEANINGFUL_CHANGE,
         meaningful=MEANINGFUL_CHANGE_WORDS,
         shown=shown,
         monthly_from=MONTHLY_FROM,

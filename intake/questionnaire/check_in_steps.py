@@ -8,6 +8,7 @@ so decisions, urgent advice and the refusal to sign work on them unchanged).
 import math
 from dataclasses import dataclass
 
+from intake.pain.peg import PEG_MEANINGFUL_CHANGE
 from intake.questionnaire import steps as q
 from intake.questionnaire.steps import Step
 
@@ -84,8 +85,6 @@ PEG_ITEMS: tuple[PegItem, ...] = (
     ),
 )
 PEG_KEYS = tuple(item.key for item in PEG_ITEMS)
-#: A change of at least this many points in the PEG score is meaningful (Krebs 2009).
-PEG_MEANINGFUL_CHANGE = 1.0
 
 
 def peg_score(items: dict) -> float | None:
