@@ -281,12 +281,15 @@ def register_providers(app: Flask) -> None:
     from intake.fhir.own_record import PRINTED_CHART
     from intake.outcomes.operations import open_episode_for_intake
     from intake.pain.history import ODI_SERIES
+    from intake.pain.peg import PEG_SERIES
     from intake.printout.content import PROGRESS_SUMMARY
     from intake.questionnaire.odi_series import submitted_odi_records
     from intake.questionnaire.operations import ON_SUBMIT
+    from intake.questionnaire.peg_series import submitted_peg_records
     from intake.visits.note_seal import signed_note_problems
 
     app.extensions[ODI_SERIES] = submitted_odi_records
+    app.extensions[PEG_SERIES] = submitted_peg_records  # the check-ins' PEG, beside the ODI
     # The printed chart shows the progress of every episode of care, as the progress page words it.
     app.extensions[PROGRESS_SUMMARY] = ("printout/_progress.html", every_episode_progress)
     # The patient's own record holds the whole printed chart beside the FHIR bundle.
