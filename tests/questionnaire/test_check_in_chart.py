@@ -201,3 +201,23 @@ def test_the_chart_costs_the_same_queries_with_more_check_ins(
     for _ in range(4):
         make_submitted_check_in(patient, device=True, device_kind="pacemaker", saddle_numbness=True)
     assert query_count(app, client, f"/patients/{patient.id}") == few
+
+
+def test_peg_is_trended_on_the_pain_history_beside_the_odi(
+    app, client, login, make_patient, make_submitted_intake, make_submitted_check_in
+):
+    login("practitioner")
+    patient = make_patient()
+    make_submitted_intake(patient)
+    url = f"/patients/{patient.id}/pain/"
+    assert "No check-in with a PEG score in this period." in client.get(url).get_data(as_text=True)
+    make_submitted_check_in(patient, peg={"peg_pain": 7, "peg_enjoyment": 6, "peg_activity": 7})
+    first = client.get(url).get_data(as_text=True)
+    assert "6.7 at the check-in of" in first and 'id="chart-peg"' in first
+    few = query_count(app, client, url)
+    make_submitted_check_in(patient, peg={"peg_pain": 5, "peg_enjoyment": 5, "peg_activity": 6})
+    make_submitted_check_in(patient, peg={"peg_pain": 5, "peg_enjoyment": 5, "peg_activity": 5})
+    html = client.get(url).get_data(as_text=True)
+    assert "6.7 → 5.0 (-1.7 points)" in html and "A meaningful improvement." in html
+    assert "Oswestry Disability Index" in html
+    assert query_count(app, client, url) == few
