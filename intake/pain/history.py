@@ -21,13 +21,11 @@ from sqlalchemy.orm import aliased
 
 from intake.auth.models import User
 from intake.extensions import db
-from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, CONTEXT_LABELS, INTAKE, PainScore
+from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CONTEXT_LABELS, PainScore
+from intake.pain.models import ARRIVAL_CONTEXTS as ARRIVAL_CONTEXTS  # the report reads them from here
 from intake.pain.progress import Change, odi_change, pain_change
 from intake.pain.regions import REGION_BY_CODE, REGIONS, Region
 
-#: Scores that say how the patient is doing coming in: the trend, baseline and latest use these.
-#: After-treatment scores show the immediate effect of a treatment instead.
-ARRIVAL_CONTEXTS = (INTAKE, BEFORE_TREATMENT, CHECK_IN)
 PATIENT_RECORDED = "Patient (intake questionnaire)"
 _REGION_ORDER = {region.code: n for n, region in enumerate(REGIONS)}
 

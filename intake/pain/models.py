@@ -27,6 +27,8 @@ CONTEXT_LABELS = {
     PATIENT_CHECK_IN: "Check-in by patient",
 }
 CONTEXTS = tuple(CONTEXT_LABELS)
+#: Pain as the patient arrives (not just after a treatment): what baselines and progress compare.
+ARRIVAL_CONTEXTS = (INTAKE, BEFORE_TREATMENT, CHECK_IN, PATIENT_CHECK_IN)
 
 
 class PainScore(Model):

@@ -215,3 +215,18 @@ def test_red_flags_at_check_in_wait_for_a_decision_like_the_intakes(
         undecided = undecided_red_flags([patient.id])[patient.id]
     assert sorted(flag.code for flag in undecided) == ["red_flag_fever", "red_flag_saddle_numbness"]
     assert {flag.intake_id for flag in undecided if flag.code == "red_flag_saddle_numbness"} == {check_in.id}
+
+
+def test_pain_scored_at_check_in_counts_as_pain_on_arrival_in_the_history(
+    app, make_patient, make_submitted_intake, make_submitted_check_in
+):
+    from intake.pain.history import load_pain_history
+
+    patient = make_patient()
+    make_submitted_intake(patient)  # lower back 6
+    make_submitted_check_in(patient)  # lower back 4
+    with app.app_context():
+        history = load_pain_history(patient.id)
+    assert history.first_scores == {"lower_back_c": 6}
+    assert history.latest_scores == {"lower_back_c": 4}
+    assert len(history.arrival_occasions) == 2
