@@ -15,7 +15,11 @@ MANY_POINTS = 60
 DAY_TICK_STEPS = (1, 2, 7, 14)
 MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)
 MAX_X_TICKS = 8
-LABEL_GAP = 11
+#: Room each time label needs, in the chart's units, so labels of 13 never run into each other.
+X_TICK_ROOM = 64
+#: The size of the axis labels, in the chart's units: a chart drawn at its own width reads them at 13 px.
+AXIS_FONT_SIZE = 13
+LABEL_GAP = 13
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class LineChart:
     meaningful_y: float | None = None
     highlight: tuple[float, float] | None = None
     thin: bool = False
+    font_size: int = AXIS_FONT_SIZE
 
     def y(self, value: float) -> float:
         return self.bottom - (self.bottom - self.top) * (value / self.y_max)
@@ -123,28 +128,28 @@ def _polyline(points: list[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points)
 
 
-def time_ticks(axis: TimeAxis, x) -> list[Tick]:
-    """Return ticks on days (short spans), months or years, at most ``MAX_X_TICKS``."""
+def time_ticks(axis: TimeAxis, x, max_ticks: int = MAX_X_TICKS) -> list[Tick]:
+    """Return ticks on days (short spans), months or years, at most ``max_ticks``."""
     ticks: list[Tick] = []
     try:
-        _add_time_ticks(ticks, axis, x)
+        _add_time_ticks(ticks, axis, x, max_ticks)
     except (OverflowError, ValueError):  # a score stored at the calendar's very end: no tick beyond it
         pass
     return ticks
 
 
-def _add_time_ticks(ticks: list[Tick], axis: TimeAxis, x) -> None:
+def _add_time_ticks(ticks: list[Tick], axis: TimeAxis, x, max_ticks: int) -> None:
     start, end = to_clinic_time(axis.start), to_clinic_time(axis.end)
     span_days = (axis.end - axis.start).days
     if span_days <= 62:
-        step = next((s for s in DAY_TICK_STEPS if span_days / s <= MAX_X_TICKS), DAY_TICK_STEPS[-1])
+        step = next((s for s in DAY_TICK_STEPS if span_days / s <= max_ticks), DAY_TICK_STEPS[-1])
         day = start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         while day <= end:
             ticks.append(Tick(x(day.astimezone(UTC)), day.strftime("%b %-d")))
             day = day + timedelta(days=step)  # wall-clock arithmetic: stays at midnight across DST
         return
     months = span_days / 30.44
-    step = next((s for s in MONTH_TICK_STEPS if months / s <= MAX_X_TICKS), MONTH_TICK_STEPS[-1])
+    step = next((s for s in MONTH_TICK_STEPS if months / s <= max_ticks), MONTH_TICK_STEPS[-1])
     index = start.year * 12 + start.month  # first month start after the axis start
     index += (-index) % step if step > 1 else 0
     while True:
@@ -190,13 +195,15 @@ def line_chart(
 ) -> LineChart:
     """Lay out a time series: a line through arrival scores, a dashed one through after-treatment scores."""
     chart = LineChart(
-        width, height, left=34, top=8, right=width - 74, bottom=height - 22, y_max=y_max, summary=summary
+        width, height, left=34, top=8, right=width - 78, bottom=height - 24, y_max=y_max, summary=summary
     )
     x = _x_scale(axis, chart.left, chart.right)
     chart.thin = len(points) > MANY_POINTS
     radius = 2.2 if chart.thin else 3.4
     chart.y_ticks = [Tick(chart.y(v), _number(v)) for v in value_ticks(y_max)]
-    chart.x_ticks = time_ticks(axis, x)
+    chart.x_ticks = time_ticks(
+        axis, x, max(2, min(MAX_X_TICKS, int((chart.right - chart.left) // X_TICK_ROOM)))
+    )
     placed = [(p, x(p.at), chart.y(p.value)) for p in points]
     arrivals = [(px, py) for p, px, py in placed if p.context != AFTER_TREATMENT]
     chart.arrival_line = _polyline(arrivals)

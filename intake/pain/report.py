@@ -56,7 +56,9 @@ def region_chart(region: RegionHistory, axis: TimeAxis) -> LineChart:
         axis,
         y_max=10,
         summary=summary,
-        height=130,
+        # Drawn at about the width it is shown at on a tablet, beside the legend: 13 px labels, over 160 px tall.
+        width=480,
+        height=200,
         baseline=change.baseline if change else None,
         meaningful_drop=pain_meaningful_drop(change.baseline) if change else None,
         highlight_latest=bool(change and change.is_meaningful),

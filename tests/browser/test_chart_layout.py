@@ -131,3 +131,36 @@ def test_the_audit_log_reads_in_words_without_sideways_scroll_on_a_tablet(
         page.set_viewport_size({"width": width, "height": 1024})
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=f"{SHOTS}-audit-{width}.png")
+
+
+def test_region_trend_charts_are_tall_enough_to_read_on_a_tablet(page: Page, live_server, long_chart):
+    practitioner, patient = long_chart
+    page.set_viewport_size(TABLET)
+    sign_in(page, live_server, practitioner.email)
+    page.goto(f"{live_server}/patients/{patient.id}/pain/")
+    charts = page.locator(".pain-region svg.trend-chart")
+    assert charts.count() >= 2
+    for n in range(charts.count()):
+        box = charts.nth(n).bounding_box()
+        assert box is not None and box["height"] >= 160, box
+    # Axis labels as drawn on screen: their rendered height, not the number in the markup.
+    label_heights = charts.first.locator(".trend-chart__axis text").evaluate_all(
+        "texts => texts.map(text => text.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 12, label_heights
+    font_px = charts.first.locator(".trend-chart__axis text").first.evaluate(
+        "text => text.getBoundingClientRect().height / text.getBBox().height * parseFloat(getComputedStyle(text).fontSize)"
+    )
+    assert font_px >= 12
+    # The legend sits beside the charts, level with the first one.
+    legend = page.locator(".pain-section:has(> .pain-regions) > .marks-legend").bounding_box()
+    first = charts.first.bounding_box()
+    assert legend["x"] >= first["x"] + first["width"] and legend["y"] < first["y"] + first["height"]
+    page.locator(".pain-regions").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}-pain-regions-768.png")
+
+    page.goto(f"{live_server}/patients/{patient.id}/pain/table")
+    scroller = page.locator('div.table-scroll--cue[role=region][tabindex="0"]')
+    scroller.focus()
+    expect(scroller).to_be_focused()
+    page.screenshot(path=f"{SHOTS}-pain-table-768.png")
