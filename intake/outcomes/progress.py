@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from intake.clinic_time import clinic_zone, format_date, to_clinic_time
+from intake.pain.peg import PEG_MEANINGFUL_CHANGE
 from intake.pain.progress import IMPROVED, NO_MEANINGFUL_CHANGE, WORSE, Change, odi_change, pain_change
 from intake.visits.vocabulary import NO_REACTION, REACTION_LABELS
 
-#: PEG (pain, enjoyment of life, general activity; 0-10): a change of 1 point is meaningful.
-PEG_MEANINGFUL_POINTS = 1.0
+#: PEG (pain, enjoyment of life, general activity; 0-10): a change of 1 point is meaningful (the pain history's rule).
+PEG_MEANINGFUL_POINTS = PEG_MEANINGFUL_CHANGE
 #: An average month, for rates per month.
 DAYS_PER_MONTH = 30.44
 
