@@ -280,16 +280,23 @@ def register_providers(app: Flask) -> None:
     from intake.audit.commands import RECORD_CHECKS
     from intake.fhir.own_record import PRINTED_CHART
     from intake.outcomes.operations import open_episode_for_intake
+    from intake.outcomes.summary import PEG_SERIES as EPISODE_PEG_SERIES
     from intake.pain.history import ODI_SERIES
     from intake.pain.peg import PEG_SERIES
+    from intake.pain.report import UNSIGNED_VISITS
     from intake.printout.content import PROGRESS_SUMMARY
     from intake.questionnaire.odi_series import submitted_odi_records
     from intake.questionnaire.operations import ON_SUBMIT
     from intake.questionnaire.peg_series import submitted_peg_records
+    from intake.visits.chart import unsigned_visit_ids
     from intake.visits.note_seal import signed_note_problems
 
     app.extensions[ODI_SERIES] = submitted_odi_records
+    # The pain charts ring the scores of visit notes not signed yet.
+    app.extensions[UNSIGNED_VISITS] = unsigned_visit_ids
     app.extensions[PEG_SERIES] = submitted_peg_records  # the check-ins' PEG, beside the ODI
+    # An episode's progress judges PEG from the check-ins in its time.
+    app.extensions[EPISODE_PEG_SERIES] = episode_peg_series
     # The printed chart shows the progress of every episode of care, as the progress page words it.
     app.extensions[PROGRESS_SUMMARY] = ("printout/_progress.html", every_episode_progress)
     # The patient's own record holds the whole printed chart beside the FHIR bundle.
@@ -306,6 +313,17 @@ def every_episode_progress(patient, period) -> dict:
     from intake.outcomes.summary import load_progress
 
     return {"episodes": [load_progress(state) for state in patient_episodes(patient.id)]}
+
+
+def episode_peg_series(patient_id: int, start, end) -> list:
+    """Return the PEG scores of the patient's check-ins from ``start`` to ``end`` (None: now), for an episode."""
+    from intake.outcomes.progress import Measurement
+    from intake.pain.history import Period
+    from intake.questionnaire.peg_series import submitted_peg_records
+
+    return [
+        Measurement(r.submitted_at, r.score) for r in submitted_peg_records(patient_id, Period(start, end))
+    ]
 
 
 def whole_printed_chart(patient) -> bytes:
