@@ -8,8 +8,10 @@ What the record holds, and how it is written:
   ``<step>.<n>``) and a ``QuestionnaireResponse`` per intake with every answered question in words.
   A signed consent is a ``Consent`` with the text agreed to word for word, its signature a ``Provenance``.
 - An ``Observation`` per pain score (LOINC 72514-3, the body site in SNOMED CT with laterality, the
-  occasion — intake, before or after treatment, check-in — as a second category) and per Oswestry
-  Disability Index score (LOINC 97909-6, percent). PEG scores are written here once the clinic records them.
+  occasion — intake, before or after treatment, check-in — as a second category), per Oswestry
+  Disability Index score (LOINC 97909-6, percent) and per PEG score of a return-visit check-in (LOINC 91148-7,
+  its three items as components in the clinic's own codes); each check-in is a ``QuestionnaireResponse`` to
+  the check-in ``Questionnaire``.
 - Red flags are ``Flag`` resources (inactive once decided); each practitioner's decision on one is an
   ``Observation`` whose focus is the flag, kept in full history (a later decision supersedes an earlier one).
 - Each visit is an ``Encounter`` with a ``Procedure`` for acupuncture (each point a WHO code with its side and
@@ -35,8 +37,11 @@ from intake.extensions import db
 from intake.fhir import codes
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CONTEXT_LABELS, PainScore
 from intake.patients.models import Patient
+from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import red_flag_alerts
+from intake.questionnaire.check_ins import SECTION_ANSWERS as CHECK_IN_ANSWERS
+from intake.questionnaire.check_ins import summarise_check_in
 from intake.questionnaire.decisions import KIND_LABELS as DECISION_LABELS
 from intake.questionnaire.models import IN_PROGRESS, SUBMITTED, Intake, RedFlagDecision
 from intake.questionnaire.summary import NOT_ANSWERED, SECTION_ANSWERS, consent_answers, summarise
@@ -197,9 +202,43 @@ def _questionnaire() -> dict:
     }
 
 
-def _response_items(intake: Intake, patient: Patient) -> list[dict]:
+def _check_in_questionnaire(check_ins: list[Intake]) -> dict:
+    """The check-in's questions: every step's questions as asked unanswered, and each one the check-ins answered.
+
+    Some questions are asked only after an answer (how bad the worst flare-up was, once there was one), so the
+    items are gathered from the check-ins exported too: every linkId a response uses is one of the questionnaire's.
+    """
+    asked: dict[str, dict[str, str]] = {
+        key: {f"{key}.{n}": answer.question for n, answer in enumerate(CHECK_IN_ANSWERS[key]({}), start=1)}
+        for key in CHECK_IN_ANSWERS
+    }
+    for check_in in check_ins:
+        for section in summarise_check_in(check_in).sections:
+            for n, answer in enumerate(section.answers, start=1):
+                asked.setdefault(section.key, {}).setdefault(f"{section.key}.{n}", answer.question)
     groups = []
-    for section in summarise(intake, patient).sections:
+    for step in c.STEPS:
+        if not asked.get(step.key):
+            continue
+        group: dict = {"linkId": step.key, "text": step.staff_title, "type": "group"}
+        if step.key == c.PEG:
+            group["code"] = [codes.coding(codes.LOINC, *codes.PEG_SCALE)]
+        items = sorted(asked[step.key].items(), key=lambda item: int(item[0].rsplit(".", 1)[1]))
+        group["item"] = [{"linkId": link_id, "text": text, "type": "string"} for link_id, text in items]
+        groups.append(group)
+    return {
+        "url": codes.CHECK_IN_QUESTIONNAIRE,
+        "name": "CheckInQuestionnaire",
+        "title": "Return-visit check-in",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "item": groups,
+    }
+
+
+def _answer_groups(sections) -> list[dict]:
+    groups = []
+    for section in sections:
         items = [
             {
                 "linkId": f"{section.key}.{n}",
@@ -212,6 +251,62 @@ def _response_items(intake: Intake, patient: Patient) -> list[dict]:
         if items:
             groups.append({"linkId": section.key, "text": section.staff_title, "item": items})
     return groups
+
+
+def _response_items(intake: Intake, patient: Patient) -> list[dict]:
+    return _answer_groups(summarise(intake, patient).sections)
+
+
+def _add_check_in(builder: RecordBuilder, check_in: Intake, decisions: list[RedFlagDecision]) -> None:
+    """A check-in: its QuestionnaireResponse, its PEG score (the three items as components), its red flags."""
+    authored = check_in.submitted_at or check_in.updated_at or check_in.created_at
+    response: dict = {
+        "questionnaire": codes.CHECK_IN_QUESTIONNAIRE,
+        "status": QR_STATUS.get(check_in.status, "stopped"),
+        "subject": builder.patient_ref,
+        "authored": instant(authored),
+        "author": builder.patient_ref,
+        "source": builder.patient_ref,
+    }
+    items = _answer_groups(summarise_check_in(check_in).sections)
+    if items:
+        response["item"] = items
+    builder.add("QuestionnaireResponse", check_in.id, response)
+    response_ref = builder.ref("QuestionnaireResponse", check_in.id)
+    if check_in.status != SUBMITTED or check_in.submitted_at is None:
+        return
+    if check_in.peg_score is not None:
+        peg_answers = check_in.step_answers(c.PEG)
+        components = [
+            {
+                "code": {
+                    "coding": [codes.coding(codes.PEG_ITEM, item.key, item.staff_label)],
+                    "text": item.question,
+                },
+                "valueInteger": peg_answers[item.key],
+            }
+            for item in c.PEG_ITEMS
+            if isinstance(peg_answers.get(item.key), int)
+        ]
+        observation: dict = {
+            "status": "final",
+            "category": [{"coding": [codes.coding(codes.OBSERVATION_CATEGORY, "survey", "Survey")]}],
+            "code": codes.loinc(codes.PEG_SCALE),
+            "subject": builder.patient_ref,
+            "effectiveDateTime": instant(check_in.submitted_at),
+            "performer": [builder.patient_ref],
+            "valueQuantity": {
+                "value": check_in.peg_score,
+                "unit": "{score}",
+                "system": codes.UCUM,
+                "code": "{score}",
+            },
+            "derivedFrom": [response_ref],
+        }
+        if components:
+            observation["component"] = components
+        builder.add("Observation", f"peg/{check_in.id}", observation)
+    _add_red_flags(builder, check_in, decisions, response_ref)
 
 
 def _add_intake(builder: RecordBuilder, intake: Intake, decisions: list[RedFlagDecision]) -> None:
@@ -594,10 +689,16 @@ def patient_record(patient: Patient) -> dict:
         if key in (amendment.pain_replaced or {})
     }
     builder.add("Patient", patient.id, _patient_resource(patient))
+    check_ins = [intake for intake in intakes if intake.is_check_in]
+    intakes = [intake for intake in intakes if not intake.is_check_in]
     if intakes:
         builder.add("Questionnaire", "intake", _questionnaire())
+    if check_ins:
+        builder.add("Questionnaire", "check-in", _check_in_questionnaire(check_ins))
     for intake in intakes:
         _add_intake(builder, intake, decisions[intake.id])
+    for check_in in check_ins:
+        _add_check_in(builder, check_in, decisions[check_in.id])
     for score in scores:
         _add_pain_score(builder, score, replaced)
     stored_pain = stored_pain_of([visit.id for visit in visits])

@@ -20,6 +20,8 @@ PAIN_SEVERITY = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] 
 #: LOINC 97909-6: the Oswestry Disability Index score (percent); 97908-8 is its panel of ten sections.
 ODI_SCORE = ("97909-6", "Oswestry disability index score ODI")
 ODI_PANEL = ("97908-8", "Oswestry Disability Index")
+#: PEG (pain, enjoyment of life, general activity): the mean of its three 0-10 items.
+PEG_SCALE = ("91148-7", "PEG 3 item pain scale")
 #: LOINC 59284-0: a patient's consent.
 CONSENT_DOCUMENT = ("59284-0", "Patient Consent")
 #: LOINC 11506-3: a progress note (the treatment visit's note).
@@ -47,6 +49,9 @@ ACUPUNCTURE_POINT = f"{CLINIC_SYSTEM_BASE}/CodeSystem/who-acupuncture-point"
 RED_FLAG = f"{CLINIC_SYSTEM_BASE}/CodeSystem/red-flag"
 RED_FLAG_DECISION = f"{CLINIC_SYSTEM_BASE}/CodeSystem/red-flag-decision"
 INTAKE_QUESTIONNAIRE = f"{CLINIC_SYSTEM_BASE}/Questionnaire/intake"
+CHECK_IN_QUESTIONNAIRE = f"{CLINIC_SYSTEM_BASE}/Questionnaire/check-in"
+#: The three PEG items, coded by the check-in's own keys (peg_pain, peg_enjoyment, peg_activity).
+PEG_ITEM = f"{CLINIC_SYSTEM_BASE}/CodeSystem/peg-item"
 
 
 def coding(system: str, code: str, display: str | None = None) -> dict:

@@ -22,7 +22,7 @@ from intake.pain.history import PainHistory, Period, in_period, load_pain_histor
 from intake.pain.report import HistoryReport, build_history_report
 from intake.patients.models import Patient
 from intake.questionnaire.alerts import Alert, patient_alerts
-from intake.questionnaire.models import SUBMITTED, Intake, RedFlagDecision
+from intake.questionnaire.models import INTAKE_FORM, SUBMITTED, Intake, RedFlagDecision
 from intake.questionnaire.summary import IntakeSummary, summarise
 from intake.visits.display import note_sections
 from intake.visits.models import Amendment, SafetyOverride, Visit
@@ -106,7 +106,9 @@ def _submitted_intakes(patient_id: int, period: Period) -> list[Intake]:
         db.session.scalars(
             db.select(Intake)
             .options(joinedload(Intake.reviewed_by))
-            .where(Intake.patient_id == patient_id, Intake.status == SUBMITTED)
+            .where(
+                Intake.patient_id == patient_id, Intake.status == SUBMITTED, Intake.form_kind == INTAKE_FORM
+            )
             .where(*in_period(Intake.submitted_at, period))
             .order_by(Intake.submitted_at, Intake.id)
         )
