@@ -192,8 +192,9 @@ def _has_check_in_pages(app) -> bool:
 
 #: Measures each visible interactive element; returns the undersized ones and the short primary buttons.
 TARGETS_SCRIPT = """([smallest, primaryHeight]) => {
-  const INTERACTIVE = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
-    + '[tabindex]:not([tabindex="-1"]), label';
+  const INTERACTIVE = 'a[href], button, input:not([type=hidden]), select, textarea, summary, label, '
+    + '[role=button], [role=link], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=option], '
+    + '[tabindex]:not([tabindex="-1"])';
   const CONTROL = 'input:not([type=hidden]), select, textarea';
   const BLOCK = /^(block|flex|grid|list-item|table-cell|table-caption|flow-root)$/;
   const hidden = (el, box) => !el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
