@@ -1,5 +1,7 @@
 """On a phone the intake's answers keep a 24 px dot however long the answer, and the consent is read in full."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -62,3 +64,25 @@ def test_the_consent_is_shown_in_full_not_in_a_box_that_scrolls(page: Page, live
             page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
         )
         page.screenshot(path=f"test-results/forms-consent-{width}.png", full_page=True)
+
+
+def test_the_intake_link_is_shown_whole_on_a_tablet(page: Page, live_server, make_user, make_patient):
+    from tests.conftest import PASSWORD
+
+    user = make_user(role="front_desk")
+    patient = make_patient()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/patients/{patient.id}")
+    page.get_by_role("button", name="Send intake link").first.click()
+    link = page.get_by_label("Link for the patient")
+    expect(link).to_have_value(re.compile(rf"^{re.escape(live_server)}/i/[A-Za-z0-9_-]{{43}}$"))
+    for width in (768, 390, 1280):
+        page.set_viewport_size({"width": width, "height": 1024})
+        hidden = link.evaluate("el => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight]")
+        assert hidden[0] <= 0 and hidden[1] <= 0, (width, hidden)  # nothing of the link out of sight
+        box, card = link.bounding_box(), page.locator(".intake-link").bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"]
+        page.screenshot(path=f"test-results/forms-intake-link-{width}.png")

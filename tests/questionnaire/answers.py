@@ -60,7 +60,7 @@ def step_data() -> dict[str, dict]:
 
 def link_path_from(html: str) -> str:
     """Return the path of the intake link shown on the staff's link page."""
-    match = re.search(r'value="http://localhost(/i/[A-Za-z0-9_-]{43})"', html)
+    match = re.search(r'data-copy-source>http://localhost(/i/[A-Za-z0-9_-]{43})</textarea>', html)
     assert match, "no intake link on the page"
     return match.group(1)
 

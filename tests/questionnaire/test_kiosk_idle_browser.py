@@ -40,6 +40,9 @@ def test_a_tablet_left_alone_hides_the_questionnaire_and_typing_keeps_it_open(
         timeout=(IDLE_SECONDS + 3) * 1000
     )
     expect(page.get_by_text("Idleton")).to_have_count(0)
-    page.get_by_label("Your date of birth").fill("1961-05-17")
+    born = page.get_by_role("group", name="Your date of birth")  # day, month and year, no calendar
+    born.get_by_label("Day").fill("17")
+    born.get_by_label("Month").select_option("5")
+    born.get_by_label("Year").fill("1961")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Step 1 of 8", exact=True)).to_be_visible()

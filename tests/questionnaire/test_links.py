@@ -49,7 +49,7 @@ def test_link_page_shows_url_and_qr_code_as_svg_without_inline_styles(client, lo
     patient = make_patient()
     login("front_desk")
     html = client.post(f"/patients/{patient.id}/intakes/link").get_data(as_text=True)
-    assert re.search(r'value="http://localhost/i/[A-Za-z0-9_-]{43}"', html)
+    assert re.search(r'data-copy-source>http://localhost/i/[A-Za-z0-9_-]{43}</textarea>', html)
     qr = re.search(r'<img class="qr" src="(data:image/svg\+xml[^"]+)"', html)
     assert qr, "QR code image missing"
     svg = unquote(qr.group(1).split(",", 1)[1])

@@ -63,7 +63,7 @@ def test_weekly_pain_must_be_0_to_10_and_least_not_above_worst(app, link):
 
 def test_red_flags_must_each_be_answered(app, link):
     html = refused(post_step(app, link, q.RED_FLAGS, saddle_numbness=""), "Answer yes or no.")
-    assert html.count("Answer yes or no.") == 1
+    assert html.count('class="field__error">Answer yes or no.') == 1  # beside the one unanswered flag
 
 
 def test_odi_sections_may_be_skipped(app, link):
