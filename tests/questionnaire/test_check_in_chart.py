@@ -33,13 +33,15 @@ def test_the_chart_shows_the_latest_check_in_beside_the_latest_intake(
     html = chart(client, patient)
     assert "Latest intake" in html and "Latest check-in" in html
     assert "4.0" in html and "(-2.0 since 6.0)" in html and "meaningfully better" in html
-    assert "<dt>New injury or fall</dt><dd>Yes: Slipped on the ice</dd>" in html
+    assert "New injury or fall: <strong>Slipped on the ice</strong>" in html
     assert "Flare-ups since the last visit" in html and "8 / 10" in html
     assert f"/intakes/{latest.id}" in html
     assert "Send check-in link" in html and "Check-in on this tablet" in html
     page = client.get(f"/patients/{patient.id}/intakes/{latest.id}")
     assert page.status_code == 200
-    assert "Check-in:" in page.get_data(as_text=True)
+    full = page.get_data(as_text=True)
+    assert "Check-in:" in full
+    assert "<dt>New injury or fall</dt><dd class=\"prewrap\">Yes: Slipped on the ice</dd>" in full
 
 
 def test_a_first_check_in_has_no_peg_change_yet(client, login, make_patient, make_submitted_check_in):
