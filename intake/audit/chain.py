@@ -19,13 +19,13 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event, func, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from intake.audit import checkpoints
 from intake.audit.models import GENESIS_HASH, AuditEvent, compute_hash, legacy_hash
-from intake.database import begin_writing
+from intake.database import READING_METHODS, begin_writing
 from intake.extensions import db
 from intake.instance_keys import instance_key
 
@@ -39,6 +39,12 @@ DEFAULT_CHECKPOINT_EVERY = 500
 _CHAINED = "audit_chained_events"
 #: Where the app remembers that its chain already runs on HMAC (one check per process, not per write).
 _CHAIN_IS_KEYED = "audit_chain_is_keyed"
+#: Where the session notes that its transaction changed a record other than by adding audit events.
+_CHANGED_RECORDS = "audit_transaction_changed_records"
+#: Where the session keeps its expire-on-commit setting while a look's commit keeps what it loaded.
+_KEPT_LOADED = "audit_look_keeps_loaded"
+#: The newest event's hash: the previous hash of the next event (the primary key's index, read backwards).
+_NEWEST_HASH = select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1)
 
 
 def audit_key(app: Flask | None = None) -> bytes:
@@ -90,9 +96,7 @@ def _chain_new_events(session, flush_context, instances):
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     switches = False
     if app.extensions.get(_CHAIN_IS_KEYED):
-        previous = connection.execute(
-            select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1)
-        ).scalar()
+        previous = connection.execute(_NEWEST_HASH).scalar()
     else:
         # Once per process: is the newest event already keyed? If not (a new trail, or one written
         # before the key), the first of these events is where the chain switches to HMAC.
@@ -113,11 +117,44 @@ def _chain_new_events(session, flush_context, instances):
     chained.append((pending, switches))
 
 
+@event.listens_for(Session, "before_flush")
+def _note_changed_records(session, flush_context, instances):
+    if session.dirty or session.deleted or any(not isinstance(obj, AuditEvent) for obj in session.new):
+        session.info[_CHANGED_RECORDS] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(orm_execute_state: ORMExecuteState):
+    if not orm_execute_state.is_select:
+        orm_execute_state.session.info[_CHANGED_RECORDS] = True
+
+
+def _only_looked(session) -> bool:
+    return (
+        not session.info.get(_CHANGED_RECORDS)
+        and has_request_context()
+        and request.method in READING_METHODS
+    )
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session, transaction) -> None:
+    if transaction.parent is None:  # the end of the outermost transaction: committed or rolled back
+        session.info.pop(_CHANGED_RECORDS, None)
+        if _KEPT_LOADED in session.info:
+            session.expire_on_commit = session.info.pop(_KEPT_LOADED)
+
+
 @event.listens_for(Session, "after_commit")
 def _checkpoint_after_commit(session):
     batches = session.info.pop(_CHAINED, None)
     if not batches:
         return
+    if _only_looked(session):
+        # A page that only looks commits the audit event of the look, then shows what it loaded: nothing
+        # it loaded changed, so it stays loaded instead of being read again after the commit.
+        session.info[_KEPT_LOADED] = session.expire_on_commit
+        session.expire_on_commit = False
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     first_keyed = next((pending[0].id for pending, switches in batches if switches), None)
     newest = batches[-1][0][-1]
