@@ -24,7 +24,7 @@ from intake.outcomes.episodes import aware_utc, episode_of_visit, inactive_after
 from intake.outcomes.models import DISCHARGED, Episode
 from intake.outcomes.operations import start_of_clinic_day
 from intake.pain.graphs import ChartPoint, LineChart, TimeAxis, line_chart
-from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
+from intake.pain.models import AFTER_TREATMENT, ARRIVAL_CONTEXTS, BEFORE_TREATMENT, PainScore
 from intake.pain.progress import IMPROVED, odi_change, pain_change
 from intake.patients.models import Patient
 from intake.questionnaire.models import SUBMITTED, Intake
@@ -35,7 +35,7 @@ SMALLEST_GROUP = 5
 TOO_FEW = "too few to report"
 #: Back "with the same complaint" within this long after a discharge counts as a recurrence.
 RECURRENCE_WITHIN = timedelta(days=365)
-ARRIVALS = ("intake", BEFORE_TREATMENT, "check_in")
+ARRIVALS = ARRIVAL_CONTEXTS  # pain as the patient arrives, a check-in by the patient included
 #: Each month's flare-up rate is drawn as the pain charts draw a score before treatment: a dot on a solid line.
 FLARE_UP_MARK = BEFORE_TREATMENT
 #: The rate axis runs to at least this many flare-ups per patient, so a quiet clinic's line is not all peaks.

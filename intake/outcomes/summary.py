@@ -36,13 +36,13 @@ from intake.outcomes.progress import (
     reaction_statement,
 )
 from intake.pain.graphs import ChartPoint, LineChart, TimeAxis, line_chart
-from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
+from intake.pain.models import AFTER_TREATMENT, ARRIVAL_CONTEXTS, BEFORE_TREATMENT, PainScore
 from intake.pain.progress import pain_change, pain_meaningful_drop
 from intake.pain.regions import REGION_BY_CODE, REGIONS
 from intake.questionnaire.models import SUBMITTED, Intake
 from intake.visits.models import KIND_LABELS, ElectroPair, Visit
 
-ARRIVALS = ("intake", BEFORE_TREATMENT, "check_in")
+ARRIVALS = ARRIVAL_CONTEXTS  # pain as the patient arrives, a check-in by the patient included
 #: Returns a patient's PEG scores between two moments (end None: up to now), oldest first.
 PegSeries = Callable[[int, datetime, datetime | None], list[Measurement]]
 #: The key in ``app.extensions`` of the PEG provider, once the return-visit check-in records PEG.
