@@ -286,6 +286,20 @@
         }
       });
     });
+    var quick = fieldset.querySelector("[data-area-quick]");
+    var chips = {};
+    if (quick) {
+      Array.prototype.forEach.call(quick.querySelectorAll("[data-area-chip]"), function (chip) {
+        var box = boxes[chip.getAttribute("data-area-chip")];
+        if (!box) return;
+        chips[box.value] = chip;
+        chip.addEventListener("click", function () {
+          box.checked = !box.checked;
+          box.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+      });
+      quick.hidden = false;
+    }
     var wrap = document.createElement("div");
     wrap.className = "area-map";
     wrap.appendChild(svg);
@@ -321,6 +335,7 @@
       });
       Object.keys(boxes).forEach(function (code) {
         if (boxes[code].checked) names.push(labelOf(code));
+        if (chips[code]) chips[code].setAttribute("aria-pressed", boxes[code].checked ? "true" : "false");
       });
       chosen.textContent = names.length ? "Areas treated: " + names.join(", ") + "." : "No areas yet: tap each area treated.";
     }

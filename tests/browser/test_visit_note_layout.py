@@ -59,6 +59,13 @@ def test_a_massage_visit_adds_needling_and_the_kind_of_visit_opens_its_parts(
     expect(page.locator("#massage_areas-buttock_r")).to_be_checked()
     expect(page.locator(".area-map__chosen")).to_contain_text("Areas treated: Buttock, right")
     page.locator("#massage_areas").screenshot(path="test-results/visit-note-massage-areas-768.png")
+    chip = page.locator('#massage_areas [data-area-chip="lower_back_c"]')
+    assert chip.bounding_box()["height"] >= 44
+    chip.tap()  # a common area in one tap
+    expect(page.locator("#massage_areas-lower_back_c")).to_be_checked()
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    chip.tap()
+    expect(page.locator("#massage_areas-lower_back_c")).not_to_be_checked()
     expect(page.locator("#massage_areas-lower_back_l")).to_be_hidden()  # the list is one tap away
     page.get_by_role("button", name="Show the list of areas").tap()
     expect(page.locator("#massage_areas-lower_back_l")).to_be_visible()
