@@ -27,6 +27,8 @@ class ChartPoint:
     at: datetime
     value: float
     context: str
+    #: Scored in a visit note not signed yet: drawn with a ring of its own, and named in the legend.
+    is_draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class LineChart:
     arrival_line: str = ""
     after_line: str = ""
     marks: list[tuple[str, str]] = field(default_factory=list)
+    draft_marks: str = ""
     baseline_y: float | None = None
     meaningful_y: float | None = None
     highlight: tuple[float, float] | None = None
@@ -120,6 +123,10 @@ def _mark_path(shape: str, x: float, y: float, r: float) -> str:
         return f"M{x - r:.1f} {y - r:.1f}h{2 * r}v{2 * r}h{-2 * r}Z"
     d = r * 1.35
     return f"M{x:.1f} {y - d:.1f}l{d:.1f} {d:.1f}l{-d:.1f} {d:.1f}l{-d:.1f} {-d:.1f}Z"
+
+
+def _ring_path(x: float, y: float, r: float) -> str:
+    return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
 
 
 def _polyline(points: list[tuple[float, float]]) -> str:
@@ -212,6 +219,7 @@ def line_chart(
         d = "".join(_mark_path(context, px, py, radius) for p, px, py in placed if p.context == context)
         if d:
             chart.marks.append((context, d))
+    chart.draft_marks = "".join(_ring_path(px, py, radius + 3) for p, px, py in placed if p.is_draft)
     if baseline is not None:
         chart.baseline_y = chart.y(baseline)
         if meaningful_drop is not None and baseline - meaningful_drop >= 0:

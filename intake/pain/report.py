@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from markupsafe import Markup
 
 from intake.clinic_time import format_datetime
@@ -44,9 +45,9 @@ def _trend_words(name: str, points: list[ChartPoint]) -> str:
     )
 
 
-def region_chart(region: RegionHistory, axis: TimeAxis) -> LineChart:
-    """Chart one region's scores with its baseline and the meaningful-improvement line."""
-    points = [ChartPoint(r.recorded_at, r.score, r.context) for r in region.records]
+def region_chart(region: RegionHistory, axis: TimeAxis, drafts: frozenset[int] = frozenset()) -> LineChart:
+    """Chart one region's scores with its baseline and the meaningful-improvement line (``drafts``: unsigned visits)."""
+    points = [ChartPoint(r.recorded_at, r.score, r.context, r.visit_id in drafts) for r in region.records]
     change = region.change
     summary = _trend_words(region.region.label, points)
     if change:
@@ -65,14 +66,29 @@ def region_chart(region: RegionHistory, axis: TimeAxis) -> LineChart:
     )
 
 
+#: The key in ``app.extensions`` of the visit notes' answer to "which of these visits are not signed yet?"
+#: (handed down by the factory: pain does not import visits).
+UNSIGNED_VISITS = "intake.pain.unsigned_visits"
+
+
+def unsigned_visits(visit_ids: set[int]) -> frozenset[int]:
+    """Return which of ``visit_ids`` are visit notes not signed yet (one query, even for none: the page's count
+    stays the same; none when nothing is handed down)."""
+    find = current_app.extensions.get(UNSIGNED_VISITS)
+    if find is None:
+        return frozenset()
+    return frozenset(find(visit_ids))
+
+
 def build_history_report(
     history: PainHistory, *, start: datetime | None, end: datetime | None
 ) -> HistoryReport:
     """Lay out every chart and map of the history page on one shared time axis."""
     moments = [o.recorded_at for o in history.occasions] + [o.submitted_at for o in history.odi]
     axis = TimeAxis.spanning(moments, start, end)
-    worst = [ChartPoint(o.recorded_at, o.worst, o.context) for o in history.occasions]
-    total = [ChartPoint(o.recorded_at, o.total, o.context) for o in history.occasions]
+    drafts = unsigned_visits({o.visit_id for o in history.occasions if o.visit_id is not None})
+    worst = [ChartPoint(o.recorded_at, o.worst, o.context, o.visit_id in drafts) for o in history.occasions]
+    total = [ChartPoint(o.recorded_at, o.total, o.context, o.visit_id in drafts) for o in history.occasions]
     total_max = nice_maximum(max((p.value for p in total), default=10), 10)
     odi_chart = None
     if history.odi:
@@ -93,7 +109,7 @@ def build_history_report(
         total_chart=line_chart(
             total, axis, y_max=total_max, summary=_trend_words("Sum across regions", total)
         ),
-        regions=[RegionReport(region, region_chart(region, axis)) for region in history.regions],
+        regions=[RegionReport(region, region_chart(region, axis, drafts)) for region in history.regions],
         odi_chart=odi_chart,
         first_map=shaded_body_map(history.first_scores, id_prefix="first-map", title="First scores"),
         latest_map=shaded_body_map(history.latest_scores, id_prefix="latest-map", title="Latest scores"),

@@ -40,3 +40,26 @@ def test_narrow_charts_keep_their_time_labels_apart(app):
     gaps = [b.position - a.position for a, b in zip(chart.x_ticks, chart.x_ticks[1:], strict=False)]
     assert gaps and min(gaps) >= graphs.X_TICK_ROOM - 1
     assert chart.font_size >= 12
+
+
+def test_scores_of_unsigned_visit_notes_are_marked_as_drafts(
+    app, client, login, make_patient, make_treatment_history
+):
+    from intake.database import utcnow
+    from intake.extensions import db
+    from intake.visits.models import Visit
+
+    practitioner = login("practitioner")
+    patient = make_patient()
+    make_treatment_history(patient, practitioner, visits=3)
+    html = client.get(f"/patients/{patient.id}/pain/").get_data(as_text=True)
+    assert "Draft: visit note not signed yet" in html
+    regions = html.split('id="over-time-heading"', 1)[1]
+    assert regions.count("trend-chart__marks--draft") >= 2  # each region's chart rings the draft scores
+
+    with app.app_context():
+        for visit in db.session.scalars(db.select(Visit).where(Visit.patient_id == patient.id)):
+            visit.signed_at, visit.signed_by_id, visit.signed_name = utcnow(), practitioner.id, "Signed"
+        db.session.commit()
+    html = client.get(f"/patients/{patient.id}/pain/").get_data(as_text=True)
+    assert "trend-chart__marks--draft" not in html
