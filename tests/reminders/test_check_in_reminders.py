@@ -78,6 +78,8 @@ def test_each_patient_due_gets_one_email_however_often_the_run_is_repeated(
     assert len(sent_events) == 2
     assert all(event.user_id is None and event.user_name == "" for event in sent_events)  # the system
     assert all(tomorrow.isoformat() in event.detail for event in sent_events)
+    verified = runner.invoke(args=["audit-verify"])
+    assert verified.exit_code == 0 and "Audit trail intact" in verified.output
 
 
 def test_the_reminder_opens_the_check_in_and_says_nothing_clinical(
