@@ -271,7 +271,7 @@
       var code = shape.getAttribute("data-region");
       var box = boxes[code];
       if (!box) return;
-      shapes[code] = shape;
+      (shapes[code] = shapes[code] || []).push(shape);
       shape.setAttribute("tabindex", "0");
       shape.setAttribute("role", "checkbox");
       function toggle() {
@@ -302,7 +302,39 @@
     }
     var wrap = document.createElement("div");
     wrap.className = "area-map";
+    // On a phone one view at a time at full width (back first), so each area is big enough to tap.
+    var VIEWS = { both: "0 0 420 500", back: "210 0 210 500", front: "0 0 210 500" };
+    var views = document.createElement("div");
+    views.className = "area-map__views";
+    views.setAttribute("role", "group");
+    views.setAttribute("aria-label", "Side of the body shown");
+    var viewButtons = {};
+    ["back", "front"].forEach(function (view) {
+      var choose = document.createElement("button");
+      choose.type = "button";
+      choose.className = "button button--quiet area-map__view";
+      choose.textContent = view === "back" ? "Back" : "Front";
+      choose.addEventListener("click", function () { showView(view); });
+      viewButtons[view] = choose;
+      views.appendChild(choose);
+    });
+    var phone = window.matchMedia("(max-width: 640px)");
+    var phoneView = "back";
+    function showView(view) {
+      if (view !== "both") phoneView = view;
+      svg.setAttribute("viewBox", VIEWS[view]);
+      Object.keys(viewButtons).forEach(function (name) {
+        viewButtons[name].setAttribute("aria-pressed", name === view ? "true" : "false");
+      });
+    }
+    function fitView() {
+      views.hidden = !phone.matches;
+      showView(phone.matches ? phoneView : "both");
+    }
+    if (phone.addEventListener) phone.addEventListener("change", fitView);
+    wrap.appendChild(views);
     wrap.appendChild(svg);
+    fitView();
     var chosen = document.createElement("p");
     chosen.className = "area-map__chosen";
     chosen.setAttribute("aria-live", "polite");
@@ -329,9 +361,11 @@
       var names = [];
       Object.keys(shapes).forEach(function (code) {
         var on = boxes[code].checked;
-        shapes[code].classList.toggle("area-map__region--chosen", on);
-        shapes[code].setAttribute("aria-checked", on ? "true" : "false");
-        shapes[code].setAttribute("aria-label", labelOf(code));
+        shapes[code].forEach(function (shape) {
+          shape.classList.toggle("area-map__region--chosen", on);
+          shape.setAttribute("aria-checked", on ? "true" : "false");
+          shape.setAttribute("aria-label", labelOf(code));
+        });
       });
       Object.keys(boxes).forEach(function (code) {
         if (boxes[code].checked) names.push(labelOf(code));

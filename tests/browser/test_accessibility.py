@@ -33,25 +33,9 @@ SCREENSHOTS = {"chart": "chart", "visit note (draft)": "visit-note", "pain check
 SMALLEST_TARGET = 24
 SMALLEST_PRIMARY_HEIGHT = 44
 
-#: The visit note's massage-area map shows front and back side by side on a phone, so these regions are
-#: drawn under 24 px at 390 (the pain maps switch to one view at a time there).
-MASSAGE_AREA_MAP_UNDER_24_AT_390 = (
-    "Ankle and foot, left", "Ankle and foot, right", "Calf, left", "Calf, right", "Elbow, left", "Elbow, right",
-    "Forearm, left", "Forearm, right", "Hip, left", "Hip, right", "Jaw", "Knee, back, left", "Knee, back, right",
-    "Knee, front, left", "Knee, front, right", "Lower back, centre", "Lower back, left", "Lower back, right",
-    "Mid back, left", "Mid back, right", "Neck, back", "Neck, front", "Sacrum / SI joint, left",
-    "Sacrum / SI joint, right", "Shin, left", "Shin, right", "Shoulder, left", "Shoulder, right",
-    "Wrist and hand, left", "Wrist and hand, right",
-)  # fmt: skip
 #: What the checks still find, as (check, width, page, rule or element): asserted exactly, so an entry
 #: fixed or a new finding both fail the test. Empty is the goal.
-KNOWN_FAILURES: frozenset[tuple[str, int, str, str]] = frozenset(
-    {
-        ("target under 24 px", 390, f"practitioner {page}", f'path "{region}"')
-        for page in ("visit note (draft)", "amendment")
-        for region in MASSAGE_AREA_MAP_UNDER_24_AT_390
-    }
-)
+KNOWN_FAILURES: frozenset[tuple[str, int, str, str]] = frozenset()
 
 #: The check-in's last page: its patient pages are walked once the app has it.
 CHECK_IN_THANK_YOU = "intake_link.check_in_thank_you"

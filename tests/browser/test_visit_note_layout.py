@@ -55,7 +55,7 @@ def test_a_massage_visit_adds_needling_and_the_kind_of_visit_opens_its_parts(
     page.get_by_label("Needles removed").fill("6")
 
     # Massage areas on the body map: a tap ticks the area in the list the form posts.
-    page.locator('#massage_areas path[data-region="buttock_r"]').tap()
+    page.locator('#massage_areas .body-map__figure--back path[data-region="buttock_r"]').tap()
     expect(page.locator("#massage_areas-buttock_r")).to_be_checked()
     expect(page.locator(".area-map__chosen")).to_contain_text("Areas treated: Buttock, right")
     page.locator("#massage_areas").screenshot(path="test-results/visit-note-massage-areas-768.png")
@@ -198,3 +198,29 @@ def test_without_scripts_a_part_is_added_and_saved(
     note, _ = stored_note(visit)
     assert note["needles_inserted"] == 4 and note["massage_areas"] == ["buttock_r"]
     context.close()
+
+
+def test_on_a_phone_the_massage_area_map_shows_one_side_with_areas_big_enough_to_tap(
+    page: Page, live_server, make_user, make_patient, make_visit
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    user = make_user(role="practitioner")
+    patient = make_patient(first_name="Ana", last_name="Ruiz")
+    sign_in(page, live_server, user)
+    open_note(page, live_server, make_visit, user, patient, kind="massage")
+    views = page.get_by_role("group", name="Side of the body shown")
+    expect(views.get_by_role("button", name="Back")).to_have_attribute("aria-pressed", "true")
+    for side in ("back", "front"):
+        views.get_by_role("button", name=side.capitalize()).tap()
+        figure = page.locator(f"#massage_areas .body-map__figure--{side} .body-map__region[data-region]")
+        small = [
+            figure.nth(i).get_attribute("aria-label")
+            for i in range(figure.count())
+            if min(figure.nth(i).bounding_box()["width"], figure.nth(i).bounding_box()["height"]) < 24
+        ]
+        assert small == [], side
+    views.get_by_role("button", name="Back").tap()
+    page.locator('#massage_areas .body-map__figure--back path[data-region="lower_back_c"]').tap()
+    expect(page.locator("#massage_areas-lower_back_c")).to_be_checked()
+    page.set_viewport_size({"width": 768, "height": 1024})
+    expect(views).to_be_hidden()  # both sides at once where they fit
