@@ -158,3 +158,22 @@ def test_a_reused_data_set_is_migrated_to_this_version_s_schema(tmp_path, capsys
     with closing(sqlite3.connect(database)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
         assert connection.execute("SELECT count(*) FROM patient").fetchone()[0] >= 12
+
+
+@pytest.mark.db_independent
+def test_chosen_pages_keep_the_floors_and_skip_the_draft_row():
+    from benchmarks.run import chosen
+
+    found = {"floor (anonymous)": FLOOR, "floor (signed in)": SIGNED_IN_FLOOR, "chart (long history)": "/patients/1",
+             "pain history": "/patients/1/pain/", "audit log, by chart": "/audit/?chart_number=X"}  # fmt: skip
+    assert chosen(found, "") == found
+    assert list(chosen(found, "chart (long, Pain")) == [
+        "floor (anonymous)", "floor (signed in)", "chart (long history)", "pain history",
+    ]  # fmt: skip
+    run = dict(requests_per_s=100.0, p50_ms=2.0, p95_ms=3.0, errors=0, tool="wrk")
+    probe = type("Probe", (), {"queries": 0, "body": b"ok", "headers": {"content-type": "text/plain"}})()
+    targets = {"floor (anonymous)": FLOOR}
+    rows = summarise(targets, {"floor (anonymous)": probe}, {"floor (anonymous)": [run]}, None, [], {})
+    assert [row["page"] for row in rows] == ["floor (anonymous)"]
+    with_draft = summarise(targets, {"floor (anonymous)": probe}, {"floor (anonymous)": [run]}, [40.0], [20], {})
+    assert [row["page"] for row in with_draft] == ["floor (anonymous)", DRAFT_PAGE]
