@@ -22,7 +22,8 @@ from intake.pain.history import PainHistory, Period, in_period, load_pain_histor
 from intake.pain.report import HistoryReport, build_history_report
 from intake.patients.models import Patient
 from intake.questionnaire.alerts import Alert, patient_alerts
-from intake.questionnaire.models import INTAKE_FORM, SUBMITTED, Intake, RedFlagDecision
+from intake.questionnaire.check_ins import CheckInSummary, summarise_check_in
+from intake.questionnaire.models import CHECK_IN_FORM, INTAKE_FORM, SUBMITTED, Intake, RedFlagDecision
 from intake.questionnaire.summary import IntakeSummary, summarise
 from intake.visits.display import note_sections
 from intake.visits.models import Amendment, SafetyOverride, Visit
@@ -90,6 +91,8 @@ class ChartPrintout:
     intakes: list[PrintedIntake]
     visits: list[PrintedVisit]
     unsigned_visit_count: int
+    #: Each submitted return-visit check-in in words, oldest first, with the PEG change since the one before.
+    check_ins: list[CheckInSummary]
     pain: PainHistory
     pain_report: HistoryReport | None
     progress_template: str | None = None
@@ -98,7 +101,7 @@ class ChartPrintout:
     @property
     def is_empty(self) -> bool:
         """True when the period holds no intake, no signed note and no pain score."""
-        return not self.intakes and not self.visits and self.pain.is_empty
+        return not self.intakes and not self.check_ins and not self.visits and self.pain.is_empty
 
 
 def _submitted_intakes(patient_id: int, period: Period) -> list[Intake]:
@@ -113,6 +116,28 @@ def _submitted_intakes(patient_id: int, period: Period) -> list[Intake]:
             .order_by(Intake.submitted_at, Intake.id)
         )
     )
+
+
+def _check_in_summaries(patient_id: int, period: Period) -> list[CheckInSummary]:
+    """Each submitted check-in in the period in words, with the PEG of the check-in before it (one query)."""
+    check_ins = db.session.scalars(
+        db.select(Intake)
+        .where(Intake.patient_id == patient_id, Intake.status == SUBMITTED, Intake.form_kind == CHECK_IN_FORM)
+        .order_by(Intake.submitted_at, Intake.id)
+    ).all()
+    summaries, previous = [], None
+    for check_in in check_ins:
+        if _falls_in(check_in.submitted_at, period):
+            summaries.append(summarise_check_in(check_in, peg_previous=previous))
+        previous = check_in.peg_score if check_in.peg_score is not None else previous
+    return summaries
+
+
+def _falls_in(moment: datetime | None, period: Period) -> bool:
+    """True when ``moment`` falls in ``period`` (start inclusive, end exclusive)."""
+    if moment is None:
+        return False
+    return (period.start is None or moment >= period.start) and (period.end is None or moment < period.end)
 
 
 def _decisions_by_intake(intake_ids: list[int]) -> dict[int, dict[str, list[RedFlagDecision]]]:
@@ -195,6 +220,7 @@ def load_printout(patient: Patient, printed: PrintPeriod) -> ChartPrintout:
             for visit in visits
         ],
         unsigned_visit_count=_unsigned_count(patient.id, period),
+        check_ins=_check_in_summaries(patient.id, period),
         pain=pain,
         pain_report=report,
     )
