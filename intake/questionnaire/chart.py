@@ -68,7 +68,9 @@ def load_intake_actions(patient) -> dict:
         "latest_submitted": latest_submitted_intake(patient.id),
         # Every staff role sees where the check-in stands (no answers: front desk reads no clinical words).
         "check_in_in_progress": check_in,
-        "check_in_steps_saved": len(c.ANSWER_STEPS) - len(operations.missing_steps(check_in)) if check_in else 0,
+        "check_in_steps_saved": len(c.ANSWER_STEPS) - len(operations.missing_steps(check_in))
+        if check_in
+        else 0,
         "check_in_steps_total": len(c.ANSWER_STEPS),
         "check_in_link": grants.active_link(check_in) if check_in else None,
         "latest_check_in": latest_check_in(patient.id),

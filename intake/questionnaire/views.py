@@ -148,8 +148,9 @@ def revoke_link(patient_id: int, intake_id: int):
     _confirmed()
     revoked = operations.revoke_link(intake)
     db.session.commit()
+    what = "check-in" if intake.is_check_in else "intake"
     flash(
-        "The intake link no longer works." if revoked else "There was no working link to revoke.", "success"
+        f"The {what} link no longer works." if revoked else "There was no working link to revoke.", "success"
     )
     return redirect(url_for("patients.chart", patient_id=patient_id))
 
@@ -164,7 +165,8 @@ def cancel(patient_id: int, intake_id: int):
     except Refused as refused:
         return _back_to_chart(patient_id, refused)
     db.session.commit()
-    flash("Intake cancelled; its link and tablet session no longer work.", "success")
+    what = "Check-in" if intake.is_check_in else "Intake"
+    flash(f"{what} cancelled; its link and tablet session no longer work.", "success")
     return redirect(url_for("patients.chart", patient_id=patient_id))
 
 

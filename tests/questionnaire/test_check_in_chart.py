@@ -41,7 +41,7 @@ def test_the_chart_shows_the_latest_check_in_beside_the_latest_intake(
     assert page.status_code == 200
     full = page.get_data(as_text=True)
     assert "Check-in:" in full
-    assert "<dt>New injury or fall</dt><dd class=\"prewrap\">Yes: Slipped on the ice</dd>" in full
+    assert '<dt>New injury or fall</dt><dd class="prewrap">Yes: Slipped on the ice</dd>' in full
 
 
 def test_a_first_check_in_has_no_peg_change_yet(client, login, make_patient, make_submitted_check_in):

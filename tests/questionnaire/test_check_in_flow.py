@@ -295,3 +295,31 @@ def test_a_check_in_on_the_clinic_tablet_signs_staff_out_and_locks_after_sending
     sent = client.post("/kiosk/submit")
     assert sent.headers["Location"].endswith("/check-in/thank-you")
     assert client.get("/kiosk").headers["Location"].endswith("/login")
+
+
+def test_staff_revoke_a_check_in_link_and_cancel_the_check_in_from_the_chart(
+    app, client, login, returning_patient
+):
+    from intake.audit.models import AuditEvent
+
+    login("front_desk")
+    link = start_check_in_link(client, returning_patient)
+    with app.app_context():
+        check_in = db.session.scalar(db.select(Intake).where(Intake.form_kind == "check_in"))
+    chart = client.get(f"/patients/{returning_patient.id}").get_data(as_text=True)
+    assert "Revoke check-in link" in chart and "Cancel check-in" in chart
+    revoked = client.post(
+        f"/patients/{returning_patient.id}/intakes/{check_in.id}/revoke-link", follow_redirects=True
+    )
+    assert "The check-in link no longer works." in revoked.get_data(as_text=True)
+    assert app.test_client().get(link).status_code == 404
+    cancelled = client.post(
+        f"/patients/{returning_patient.id}/intakes/{check_in.id}/cancel", follow_redirects=True
+    )
+    assert "Check-in cancelled" in cancelled.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Intake, check_in.id).status == "revoked"
+        details = set(
+            db.session.scalars(db.select(AuditEvent.detail).where(AuditEvent.record_id == check_in.id))
+        )
+    assert {"check-in link revoked", "check-in cancelled"} <= details

@@ -90,7 +90,7 @@ def _make_unusable(app, client, patient, case: str) -> str:
     return link
 
 
-UNUSABLE = ("expired", "revoked", "cancelled", "replaced", "submitted", "archived", "malformed")
+UNUSABLE = ("expired", "revoked", "cancelled", "replaced", "archived", "malformed")
 
 
 @pytest.mark.parametrize("case", UNUSABLE)
@@ -105,6 +105,26 @@ def test_unusable_link_gets_the_same_page_as_an_unknown_one(app, client, login, 
         assert assert_unavailable(phone.get(url), "Secretname", "780-555") == expected, url
     assert assert_unavailable(phone.post(f"{link}/contact", data={"phone": "780-555-0000"})) == expected
     assert assert_unavailable(phone.post(f"{link}/submit")) == expected
+
+
+def test_a_submitted_links_pages_all_say_it_was_already_sent_and_show_nothing_of_the_patient(
+    app, client, login, make_patient
+):
+    patient = make_patient(last_name="Secretname")
+    login("front_desk")
+    link = _make_unusable(app, client, patient, "submitted")
+    phone = app.test_client()
+    for response in (
+        phone.get(link),
+        phone.get(f"{link}/contact"),
+        phone.get(f"{link}/review"),
+        phone.post(f"{link}/contact", data={"phone": "780-555-0000"}),
+        phone.post(f"{link}/submit"),
+    ):
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "This form was already sent to the clinic — thank you" in html
+        assert "Secretname" not in html and "780-555-0100" not in html
 
 
 def test_revoked_and_submitted_links_do_not_change_anything(app, client, login, make_patient):
