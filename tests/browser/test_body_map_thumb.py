@@ -87,10 +87,17 @@ def test_on_a_phone_every_region_is_a_thumb_target_and_the_lower_back_centre_tak
         _assert_thumb_sized(targets, view)
         if view == "lumbar":
             assert {t["code"] for t in targets} == {
-                "lower_back_l", "lower_back_c", "lower_back_r",
-                "sacroiliac_l", "sacroiliac_r", "buttock_l", "buttock_r",
+                "lower_back_l",
+                "lower_back_c",
+                "lower_back_r",
+                "sacroiliac_l",
+                "sacroiliac_r",
+                "buttock_l",
+                "buttock_r",
             }
-            body_map.locator(".body-map__figure-wrap").screenshot(path="test-results/body-map-thumb-390-closeup.png")
+            body_map.locator(".body-map__figure-wrap").screenshot(
+                path="test-results/body-map-thumb-390-closeup.png"
+            )
         if view == "front":
             page.screenshot(path="test-results/body-map-thumb-390-front.png", full_page=True)
 
@@ -107,7 +114,9 @@ def test_on_a_phone_every_region_is_a_thumb_target_and_the_lower_back_centre_tak
         else:
             page.mouse.click(x, y)
         expect(picker).to_be_visible()
-        expect(picker.locator(".score-picker__title")).to_have_text("Lower back, centre" if touch else "Lower back, centre (now 6)")
+        expect(picker.locator(".score-picker__title")).to_have_text(
+            "Lower back, centre" if touch else "Lower back, centre (now 6)"
+        )
         picker.get_by_role("button", name=score, exact=True).tap()
         expect(page.locator("#pain-lower_back_c")).to_have_value(score)
 
@@ -145,4 +154,6 @@ def test_on_a_tablet_and_a_desktop_front_and_back_sit_side_by_side_with_thumb_si
     page.screenshot(path=f"test-results/body-map-thumb-{width}.png", full_page=True)
     views.get_by_role("button", name="Lower back close-up").click()
     _assert_thumb_sized(_targets(page), f"close-up at {width}")
-    body_map.locator(".body-map__figure-wrap").screenshot(path=f"test-results/body-map-thumb-{width}-closeup.png")
+    body_map.locator(".body-map__figure-wrap").screenshot(
+        path=f"test-results/body-map-thumb-{width}-closeup.png"
+    )
