@@ -65,8 +65,33 @@ def test_a_note_started_on_the_check_in_day_takes_pain_before_and_the_subjective
         ).all()
         assert {score.region_code: score.score for score in before} == {"lower_back_c": 4, "buttock_l": 2}
 
-    form = client.get(f"/patients/{patient.id}/visits/{visit.id}/edit")
-    assert form.status_code == 200
+    form = client.get(f"/patients/{patient.id}/visits/{visit.id}/edit").get_data(as_text=True)
+    assert form.count(MARK) == 6  # progress, flare-ups, worst, report, pain before, and the part's lead line
+
+
+def test_what_the_practitioner_changes_loses_its_mark_and_stays_as_typed(
+    app, client, login, make_patient, make_submitted_check_in, note_form, stored_note
+):
+    login("practitioner")
+    patient = make_patient()
+    make_submitted_check_in(patient, flare_ups={"count": 1, "worst": 7})
+    visit = start_note(app, client, patient)
+    note, row = stored_note(visit)
+    assert note["flare_ups"] == 1 and note["pain_before"] == {"lower_back_c": 4}
+    marked = client.get(f"/patients/{patient.id}/visits/{visit.id}/edit").get_data(as_text=True).count(MARK)
+
+    data = note_form(
+        row,
+        pain_before={"lower_back_c": 4},
+        flare_ups=3,
+        flare_up_worst=7,
+        patient_report=note["patient_report"],
+    )
+    saved = client.post(f"/patients/{patient.id}/visits/{visit.id}/edit", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:400]
+    assert stored_note(visit)[0]["flare_ups"] == 3
+    after = client.get(f"/patients/{patient.id}/visits/{visit.id}/edit").get_data(as_text=True).count(MARK)
+    assert after == marked - 1  # flare-ups is the practitioner's now; the rest still the patient's
 
 
 def test_a_first_check_in_sets_no_progress_and_a_check_in_of_another_day_fills_nothing(
