@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from intake.clinic_time import clinic_zone, to_clinic_time
-from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, INTAKE
+from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, INTAKE, PATIENT_CHECK_IN
 
-MARK_ORDER = (INTAKE, CHECK_IN, BEFORE_TREATMENT, AFTER_TREATMENT)
+MARK_ORDER = (INTAKE, CHECK_IN, PATIENT_CHECK_IN, BEFORE_TREATMENT, AFTER_TREATMENT)
 MANY_POINTS = 60
 DAY_TICK_STEPS = (1, 2, 7, 14)
 MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)

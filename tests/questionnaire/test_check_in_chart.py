@@ -223,3 +223,17 @@ def test_peg_is_trended_on_the_pain_history_beside_the_odi(
     assert "6.7 → 5.0 (-1.7 points)" in html and "A meaningful improvement." in html
     assert "Oswestry Disability Index" in html
     assert query_count(app, client, url) == few
+
+
+def test_the_patients_check_in_scores_have_their_own_mark_on_the_pain_history(
+    client, login, make_patient, make_submitted_intake, make_submitted_check_in
+):
+    login("practitioner")
+    patient = make_patient()
+    make_submitted_intake(patient)
+    url = f"/patients/{patient.id}/pain/"
+    assert "trend-chart__marks--patient_check_in" not in client.get(url).get_data(as_text=True)
+    make_submitted_check_in(patient)
+    html = client.get(url).get_data(as_text=True)
+    assert "trend-chart__marks--patient_check_in" in html
+    assert "Check-in by the patient before a visit" in html  # the legend says what the hollow diamond is
