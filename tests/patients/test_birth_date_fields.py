@@ -118,3 +118,13 @@ def test_overlong_parts_are_refused_beside_the_field_not_a_500(client, login):
     assert response.status_code in (400, 413, 422)
     if response.status_code == 422:
         assert "Enter the day as a number from 1 to 31." in response.get_data(as_text=True)
+
+
+def test_what_was_typed_is_shown_back_escaped(client, login):
+    """The date parts are drawn as markup by the field's widget: what was typed goes back escaped, never as HTML."""
+    login("front_desk")
+    response = client.post("/patients/new", data={**DETAILS, **_born('1"><b>x', "4", "19<i>"[:4])})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '"><b>x' not in html and "<b>x" not in html
+    assert 'value="1&#34;&gt;&lt;b&gt;x"' in html or 'value="1&quot;&gt;&lt;b&gt;x"' in html
