@@ -119,8 +119,10 @@ def form_field_names(app, world, clients, anonymous) -> set[str]:
 
 
 def assert_handled(response, what: str) -> None:
-    # A printed chart is a PDF: a traceback could not hide in it, and its bytes are not text.
-    body = "" if response.mimetype == "application/pdf" else response.get_data(as_text=True)
+    # A printed chart (PDF) or the patient's own record (a ZIP of it and the FHIR bundle) is binary: a traceback
+    # could not hide in it, and its bytes are not text.
+    binary = response.mimetype in ("application/pdf", "application/zip")
+    body = "" if binary else response.get_data(as_text=True)
     assert response.status_code < 500, f"{what}: answered {response.status_code}"
     assert "Traceback" not in body and "sqlalchemy" not in body.lower(), what
 
