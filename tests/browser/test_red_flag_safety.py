@@ -125,6 +125,11 @@ def test_saddle_numbness_shows_urgent_advice_at_once_and_the_practitioner_decide
     page.set_viewport_size({"width": 1024, "height": 900})
     sign_in(page, live_server, desk.email)
     page.goto(f"{live_server}/patients/{patient.id}")
+    # The chart's header says it in one line; opened, the banner says no more than that.
+    expect(page.locator("details.chart-alerts > summary")).to_contain_text(
+        "Alerts for the practitioner: needs a practitioner before treatment"
+    )
+    page.locator("details.chart-alerts > summary").click()
     expect(page.get_by_text("Alerts for the practitioner: this patient needs a practitioner")).to_be_visible()
     expect(page.get_by_text("saddle numbness")).to_have_count(0)
     page.screenshot(path=f"{SHOTS}-chart-front-desk.png", full_page=True)
@@ -133,6 +138,8 @@ def test_saddle_numbness_shows_urgent_advice_at_once_and_the_practitioner_decide
     # The practitioner: the red flag on the chart, not decided yet, with the way to decide.
     sign_in(page, live_server, practitioner.email)
     page.goto(f"{live_server}/patients/{patient.id}")
+    expect(page.locator("details.chart-alerts > summary")).to_contain_text("1 red flag (1 not decided)")
+    page.locator("details.chart-alerts > summary").click()
     flag = page.locator('[data-alert-code="red_flag_saddle_numbness"]')
     expect(flag).to_contain_text("Red flag: saddle numbness — refer before treating")
     expect(flag).to_contain_text("Not decided yet")
@@ -143,7 +150,7 @@ def test_saddle_numbness_shows_urgent_advice_at_once_and_the_practitioner_decide
     page.get_by_label("Referred — to whom and when").check()
     page.get_by_label("Referred to (for a referral)").fill("Royal Alexandra Hospital emergency department")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_text("Give the date of the referral.")).to_be_visible()  # beside its field, typed kept
+    expect(page.locator("#referred_on-error")).to_be_visible()  # beside its field, typed kept
     expect(page.get_by_label("Referred to (for a referral)")).to_have_value(
         "Royal Alexandra Hospital emergency department"
     )
