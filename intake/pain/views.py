@@ -29,7 +29,7 @@ from intake.pain.history import (
 )
 from intake.pain.peg import PEG_MEANINGFUL_CHANGE, peg_trend
 from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
-from intake.pain.report import build_history_report
+from intake.pain.report import build_history_report, unsigned_visits
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
 from intake.refused import Refused
@@ -164,6 +164,7 @@ def table(patient_id: int):
         page=page,
         columns=regions_in_order(codes),
         page_effects=[e for e in pain_history.visit_effects if e.visit_id in visits_on_page],
+        drafts=unsigned_visits(visits_on_page),
         shown=shown,
         period_args=shown.args,
     ), (200 if shown.valid else 422)

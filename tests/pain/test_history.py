@@ -137,8 +137,9 @@ def test_table_view_lists_every_occasion_with_its_numbers(client, login, treated
     assert response.status_code == 200
     text = _text(response)
     assert "Jan 10, 2025 10:00 AM Intake 8 5 8 13 Patient (intake questionnaire)" in text
-    assert "Jan 17, 2025 10:00 AM Before treatment 7 5 7 12 Mei Chen" in text
-    assert "Jan 17, 2025 11:00 AM After treatment 4 4 4 8 Mei Chen" in text
+    # The visit's note is not signed yet: its scores say so.
+    assert "Jan 17, 2025 10:00 AM Before treatment draft: note not signed yet 7 5 7 12 Mei Chen" in text
+    assert "Jan 17, 2025 11:00 AM After treatment draft: note not signed yet 4 4 4 8 Mei Chen" in text
     assert "Jan 30, 2025 10:00 AM Check-in 4 4 4 8 Mei Chen" in text
     assert "Average drop: 1.8 points over 2 treatments." in text
     assert "Jan 17, 2025 10:00 AM 6 4 2 2" in text  # before 6, after 4, drop 2, two regions

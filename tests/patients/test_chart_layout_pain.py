@@ -56,6 +56,8 @@ def test_scores_of_unsigned_visit_notes_are_marked_as_drafts(
     assert "Draft: visit note not signed yet" in html
     regions = html.split('id="over-time-heading"', 1)[1]
     assert regions.count("trend-chart__marks--draft") >= 2  # each region's chart rings the draft scores
+    table = client.get(f"/patients/{patient.id}/pain/table").get_data(as_text=True)
+    assert table.count("draft: note not signed yet") == 6  # before and after of each of the 3 visits
 
     with app.app_context():
         for visit in db.session.scalars(db.select(Visit).where(Visit.patient_id == patient.id)):
@@ -63,3 +65,6 @@ def test_scores_of_unsigned_visit_notes_are_marked_as_drafts(
         db.session.commit()
     html = client.get(f"/patients/{patient.id}/pain/").get_data(as_text=True)
     assert "trend-chart__marks--draft" not in html
+    assert "draft: note not signed yet" not in client.get(f"/patients/{patient.id}/pain/table").get_data(
+        as_text=True
+    )
