@@ -14,7 +14,7 @@ from intake.extensions import db
 from intake.mail import EMAIL
 from intake.reminders import bp
 from intake.reminders.due import due_for
-from intake.reminders.operations import channel_sender, send_check_in_reminder
+from intake.reminders.operations import channel_sender, deliver, send_check_in_reminder
 
 
 def parse_day(typed: str) -> date:
@@ -48,7 +48,9 @@ def send_check_ins_command(for_date: str) -> None:
     # The links are built as a patient will open them, from the public address.
     with current_app.test_request_context(base_url=base_url):
         for due in due_for(day):
-            delivery = send_check_in_reminder(due.patient, day, sender=sender)
+            outgoing = send_check_in_reminder(due.patient, day)
+            db.session.commit()  # the link first; then the email, with no transaction open while it is sent
+            delivery = deliver(outgoing, sender=sender, by=None)
             db.session.commit()
             who = f"{due.patient.chart_number} <{delivery.message.address}>"
             if delivery.was_sent:

@@ -1,8 +1,9 @@
 """Sending a patient a form link by email, and planning the next visit on the chart, each with its audit event.
 
-Sending always issues a new link first (earlier links stop working; the token exists in clear only now), then
-tries the message. A message that could not be sent is recorded with the reason in words, and the new link
-stays usable so staff can copy it. Every function adds to the session; the caller commits once.
+Sending always issues a new link first (earlier links stop working; the token exists in clear only now), which
+the caller commits; then ``deliver`` tries the message with no transaction open and records it. A message that
+could not be sent is recorded with the reason in words, and the new link stays usable so staff can copy it.
+Every function adds to the session; the caller commits.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from intake.audit.operations import record_event
 from intake.clinic_time import clinic_today, format_date
 from intake.database import utcnow
 from intake.extensions import db
-from intake.mail import EMAIL, Sender, SendFailed, sender_for
+from intake.mail import EMAIL, OutgoingMessage, Sender, SendFailed, sender_for
 from intake.patients.models import Patient
 from intake.patients.operations import PossibleDuplicates, edit_patient
 from intake.questionnaire import grants
@@ -85,8 +86,25 @@ def _save_address(patient: Patient, address: str) -> None:
         ) from None
 
 
-def _deliver(
-    sender: Sender,
+@dataclass(frozen=True)
+class Outgoing:
+    """A link just issued and the message that carries it, ready to send once the link is committed.
+
+    It holds plain values only, so sending touches no database row: on SQLite no write lock is held while the
+    clinic's mail server answers (or does not), and the other tablets' saves go on.
+    """
+
+    patient_id: int
+    form_id: int
+    grant_id: int
+    link_url: str
+    purpose: str
+    address: str
+    visit_date: date | None
+    message: OutgoingMessage
+
+
+def _outgoing(
     patient: Patient,
     *,
     form: Intake,
@@ -95,52 +113,75 @@ def _deliver(
     purpose: str,
     address: str,
     visit_date: date | None,
-    by,
-) -> Delivery:
-    """Send the link, record the message and its event, and return what happened."""
+) -> Outgoing:
+    """Write the message for a newly issued link (nothing is sent yet)."""
     if grant is None:  # issue_link reads back the grant it just made; only a closed form has none
         raise Refused({FORM: "The form could not be opened for a new link. Reload the chart and try again."})
     link_url = _link_url(token)
+    return Outgoing(
+        patient_id=patient.id,
+        form_id=form.id,
+        grant_id=grant.id,
+        link_url=link_url,
+        purpose=purpose,
+        address=address,
+        visit_date=visit_date,
+        message=compose(
+            to=address,
+            purpose=purpose,
+            link_url=link_url,
+            expires_at=grant.expires_at,
+            visit_date=visit_date,
+        ),
+    )
+
+
+def deliver(outgoing: Outgoing, *, sender: Sender, by) -> Delivery:
+    """Send a committed link's message, then record the message and its event; return what happened.
+
+    Call it after committing what made ``outgoing`` (the link and its events), and commit again after it. A
+    message the server would not take is recorded as not sent, with the reason; the link stays usable.
+    """
     outcome, error = SENT, ""
     try:
-        sender.send(
-            compose(
-                to=address,
-                purpose=purpose,
-                link_url=link_url,
-                expires_at=grant.expires_at,
-                visit_date=visit_date,
-            )
-        )
+        sender.send(outgoing.message)  # no database access before this returns
     except SendFailed as failed:
         outcome, error = FAILED, failed.reason
     message = LinkMessage(
-        patient_id=patient.id,
-        intake_id=form.id,
-        grant_id=grant.id,
+        patient_id=outgoing.patient_id,
+        intake_id=outgoing.form_id,
+        grant_id=outgoing.grant_id,
         channel=sender.channel,
-        address=address,
-        purpose=purpose,
-        visit_date=visit_date,
+        address=outgoing.address,
+        purpose=outgoing.purpose,
+        visit_date=outgoing.visit_date,
         sent_by_id=by.id if by is not None else None,
         outcome=outcome,
         error=error,
     )
     db.session.add(message)
     db.session.flush()
-    what = f"{PURPOSE_LABELS[purpose].lower()} (grant {grant.id}) by {sender.label} to {address}"
-    if visit_date is not None:
-        what += f" for the visit of {visit_date.isoformat()}"
+    what = (
+        f"{PURPOSE_LABELS[outgoing.purpose].lower()} (grant {outgoing.grant_id}) by {sender.label} "
+        f"to {outgoing.address}"
+    )
+    if outgoing.visit_date is not None:
+        what += f" for the visit of {outgoing.visit_date.isoformat()}"
     detail = what if outcome == SENT else f"{what}: {error}"
     record_event(
         audit.MESSAGE_SENT if outcome == SENT else audit.MESSAGE_FAILED,
-        patient=patient,
+        patient=db.session.get(Patient, outgoing.patient_id),
         record_type="link_message",
         record_id=message.id,
         user=by,
         detail=detail[:DETAIL_LIMIT],
     )
-    return Delivery(form=form, grant=grant, link_url=link_url, message=message)
+    return Delivery(
+        form=db.session.get_one(Intake, outgoing.form_id),
+        grant=db.session.get_one(IntakeAccess, outgoing.grant_id),
+        link_url=outgoing.link_url,
+        message=message,
+    )
 
 
 def send_link_by_message(
@@ -151,12 +192,12 @@ def send_link_by_message(
     by,
     channel: str = EMAIL,
     save_address: bool = False,
-) -> Delivery:
-    """Issue a new intake or check-in link for the patient and send it to ``address`` by ``channel``.
+) -> Outgoing:
+    """Issue a new intake or check-in link for the patient and write its message to ``address`` by ``channel``.
 
     Refused, with nothing changed, when the channel is not set up, the address is malformed, or the address is
-    to be saved on a chart it would make look like another. A message the server would not take is recorded as
-    not sent, with the reason, and the link it carried stays usable.
+    to be saved on a chart it would make look like another. The caller commits the link, then sends the message
+    with ``deliver`` (which records it, sent or not, the link staying usable either way) and commits again.
     """
     sender = channel_sender(channel)
     if purpose not in PURPOSE_LABELS:
@@ -174,23 +215,15 @@ def send_link_by_message(
         form, token, grant = questionnaire.send_check_in_link(patient, by=by)
     else:
         form, token, grant = questionnaire.send_link(patient, by=by)
-    return _deliver(
-        sender,
-        patient,
-        form=form,
-        token=token,
-        grant=grant,
-        purpose=purpose,
-        address=address,
-        visit_date=None,
-        by=by,
+    return _outgoing(
+        patient, form=form, token=token, grant=grant, purpose=purpose, address=address, visit_date=None
     )
 
 
-def send_check_in_reminder(patient: Patient, visit_date: date, *, sender: Sender) -> Delivery:
-    """Email the patient a new check-in link for a planned visit, as the reminder run (no staff member).
+def send_check_in_reminder(patient: Patient, visit_date: date) -> Outgoing:
+    """Issue the patient a new check-in link for a planned visit and write its email, as the reminder run.
 
-    The run's own events name no one: the system opened the check-in, issued its link and sent it.
+    The run's own events name no one: the system opened the check-in, issued its link and (``deliver``) sent it.
     """
     form = questionnaire.in_progress_check_in(patient.id)
     if form is None:
@@ -211,8 +244,7 @@ def send_check_in_reminder(patient: Patient, visit_date: date, *, sender: Sender
         record_id=form.id,
         detail=f"check-in link, by the reminder run for the visit of {visit_date.isoformat()}",
     )
-    return _deliver(
-        sender,
+    return _outgoing(
         patient,
         form=form,
         token=token,
@@ -220,7 +252,6 @@ def send_check_in_reminder(patient: Patient, visit_date: date, *, sender: Sender
         purpose=CHECK_IN_LINK,
         address=patient.email,
         visit_date=visit_date,
-        by=None,
     )
 
 

@@ -37,7 +37,7 @@ def send_link(patient_id: int):
             "reminders/send.html", patient=patient, form=form, form_message="", **context
         ), 422
     try:
-        delivery = operations.send_link_by_message(
+        outgoing = operations.send_link_by_message(
             patient,
             purpose=form.purpose.data,
             address=form.address.data,
@@ -46,6 +46,8 @@ def send_link(patient_id: int):
         )
     except Refused as refused:
         return _refusal_page("reminders/send.html", patient, form, refused, **context)
+    db.session.commit()  # the new link first; then the message, with no transaction open while it is sent
+    delivery = operations.deliver(outgoing, sender=sender, by=current_user)
     db.session.commit()
     # The token exists in clear only in this response: the link is shown once, to copy if the email went astray.
     return render_template(
