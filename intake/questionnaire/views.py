@@ -177,7 +177,8 @@ def _show_intake(intake: Intake, review_form: ReviewForm, status: int = 200):
             render_template(
                 "questionnaire/check_in_show.html",
                 patient=patient,
-                check_in=intake,
+                intake=intake,
+                form_label="Check-in",
                 summary=summarise_check_in(intake, peg_previous=previous_peg_score(intake)),
                 red_flags=with_decisions(red_flag_alerts(intake, patient), latest_decisions([intake.id])),
                 review_form=review_form,
