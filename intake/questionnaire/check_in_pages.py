@@ -13,6 +13,7 @@ from intake.pain.bodymap import parse_region_scores
 from intake.pain.regions import REGIONS, region_label
 from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import identity, operations
+from intake.questionnaire import steps as q
 from intake.questionnaire.alerts import urgent_advice_level
 from intake.questionnaire.check_ins import last_scored_regions, summarise_check_in
 from intake.questionnaire.forms import (
@@ -58,14 +59,14 @@ def show_step(filler: "Filler", step: str):
 
 
 def render_step(filler: "Filler", step: str, status: int = 200, **context):
-    previous = c.previous_step(step)
+    previous = q.previous_step(step, c.STEPS)
     return (
         render_template(
             f"questionnaire/check_in/{step}.html",
             filler=filler,
             intake=filler.intake,
             step=c.STEP_BY_KEY[step],
-            step_number=c.step_number(step),
+            step_number=q.step_number(step, c.STEPS),
             step_count=len(c.STEPS),
             kiosk_idle_seconds=int(identity.kiosk_idle_limit().total_seconds()),
             back_url=filler.url("step", step=previous) if previous else None,
@@ -80,7 +81,7 @@ def render_step(filler: "Filler", step: str, status: int = 200, **context):
 
 def _saved(filler: "Filler", step: str):
     db.session.commit()
-    return redirect(filler.url("step", step=c.next_step(step)))
+    return redirect(filler.url("step", step=q.next_step(step, c.STEPS)))
 
 
 def form_step(filler: "Filler", step: str):

@@ -34,21 +34,6 @@ STEP_BY_KEY = {step.key: step for step in STEPS}
 ANSWER_STEPS = tuple(step.key for step in STEPS if step.key != REVIEW)
 
 
-def step_number(key: str) -> int:
-    """Return the 1-based position of a step."""
-    return [step.key for step in STEPS].index(key) + 1
-
-
-def previous_step(key: str) -> str | None:
-    position = step_number(key) - 1
-    return STEPS[position - 1].key if position > 0 else None
-
-
-def next_step(key: str) -> str:
-    position = step_number(key)
-    return STEPS[min(position, len(STEPS) - 1)].key
-
-
 # --- PEG: Pain, Enjoyment of life, General activity (Krebs et al., J Gen Intern Med 2009) --------------
 
 

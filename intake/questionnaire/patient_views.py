@@ -351,7 +351,7 @@ URGENT_ADVICE_SETTINGS = {EMERGENCY: "URGENT_ADVICE_EMERGENCY", SEE_A_DOCTOR: "U
 def urgent_advice(filler: Filler):
     """Tell the patient, in plain words, what their red-flag answers mean they should do now."""
     level = urgent_advice_level(filler.intake.step_answers(q.RED_FLAGS))
-    after = (c if filler.intake.is_check_in else q).next_step(q.RED_FLAGS)
+    after = q.next_step(q.RED_FLAGS, c.STEPS if filler.intake.is_check_in else q.STEPS)
     if level is None:
         return redirect(filler.url("step", step=after))
     operations.record_urgent_advice_shown(filler.grant, level)

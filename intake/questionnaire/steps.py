@@ -39,19 +39,19 @@ STEP_BY_KEY = {step.key: step for step in STEPS}
 ANSWER_STEPS = tuple(step.key for step in STEPS if step.key != REVIEW)
 
 
-def step_number(key: str) -> int:
-    """Return the 1-based position of a step."""
-    return [step.key for step in STEPS].index(key) + 1
+def step_number(key: str, steps: tuple[Step, ...] = STEPS) -> int:
+    """Return the 1-based position of a step (of the intake, or of the form whose ``steps`` are given)."""
+    return [step.key for step in steps].index(key) + 1
 
 
-def previous_step(key: str) -> str | None:
-    position = step_number(key) - 1
-    return STEPS[position - 1].key if position > 0 else None
+def previous_step(key: str, steps: tuple[Step, ...] = STEPS) -> str | None:
+    position = step_number(key, steps) - 1
+    return steps[position - 1].key if position > 0 else None
 
 
-def next_step(key: str) -> str:
-    position = step_number(key)
-    return STEPS[min(position, len(STEPS) - 1)].key
+def next_step(key: str, steps: tuple[Step, ...] = STEPS) -> str:
+    position = step_number(key, steps)
+    return steps[min(position, len(steps) - 1)].key
 
 
 # --- Contact -------------------------------------------------------------------------
