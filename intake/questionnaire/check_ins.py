@@ -87,8 +87,23 @@ class CheckInChange:
     follow_up: str  # the follow-up answer in words ("" when there was none)
 
 
+class PegChange:
+    """The change in PEG since the check-in before, for what holds ``peg_score`` and ``peg_previous``."""
+
+    peg_score: float | None
+    peg_previous: float | None
+
+    @property
+    def peg_change(self) -> float | None:
+        return c.peg_change(self.peg_previous, self.peg_score)
+
+    @property
+    def peg_change_is_meaningful(self) -> bool:
+        return c.is_meaningful_peg_change(self.peg_change)
+
+
 @dataclass(frozen=True)
-class CheckInPrefill:
+class CheckInPrefill(PegChange):
     """What a new visit note is prefilled with from the patient's check-in (each value marked FROM_CHECK_IN).
 
     - ``pain_now``: pain before the visit, 0-10 by body region code (intake.pain.regions), as the patient scored it;
@@ -113,14 +128,6 @@ class CheckInPrefill:
     peg_score: float | None
     peg_previous: float | None
     changes: tuple[CheckInChange, ...]
-
-    @property
-    def peg_change(self) -> float | None:
-        return c.peg_change(self.peg_previous, self.peg_score)
-
-    @property
-    def peg_change_is_meaningful(self) -> bool:
-        return c.is_meaningful_peg_change(self.peg_change)
 
     @property
     def reaction_words(self) -> list[str]:
@@ -289,7 +296,7 @@ SECTION_ANSWERS = {
 
 
 @dataclass
-class CheckInSummary:
+class CheckInSummary(PegChange):
     """A check-in in words: its sections, PEG with its change, red flags and precautions it raised."""
 
     check_in: Intake
@@ -299,14 +306,6 @@ class CheckInSummary:
     red_flags: list[Alert]
     precautions: list[Alert]
     changes: tuple[CheckInChange, ...]
-
-    @property
-    def peg_change(self) -> float | None:
-        return c.peg_change(self.peg_previous, self.peg_score)
-
-    @property
-    def peg_change_is_meaningful(self) -> bool:
-        return c.is_meaningful_peg_change(self.peg_change)
 
 
 def summarise_check_in(check_in: Intake, *, peg_previous: float | None = None) -> CheckInSummary:
