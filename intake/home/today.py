@@ -1,20 +1,25 @@
 """Today: the lists of the clinic's day, each counted up to a cap, shown ten at a time and paged by key.
 
 Every list is a query with a time to order by and a record id to break ties; the page reads each list in
-one query, and all the counts in one more, so Today costs the same at any size of clinic.
+one query, and all the counts in one more, so Today costs the same at any size of clinic. Each statement is
+built once per process with bound parameters (the user, the clinic's day, the time now, the page's key and
+size) filled in per request, so a request pays for running its statements, not for putting them together.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     SQLColumnExpression,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -27,6 +32,7 @@ from sqlalchemy.orm import joinedload
 from intake.auth.models import User
 from intake.auth.roles import CLINICAL, STAFF
 from intake.clinic_time import clinic_zone, format_datetime, to_clinic_time, utcnow
+from intake.database import UTCDateTime
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire.alerts import Alert
@@ -103,8 +109,8 @@ class DayList:
     title: str
     empty: str
     roles: tuple[str, ...]
-    #: The list's query, for the signed-in user's id.
-    query: Callable[[int], ListQuery]
+    #: The list's query, its values as bound parameters (those of ``_parameters``).
+    query: Callable[[], ListQuery]
     newest_first: bool
     #: Turn the rows of one page into entries, for the viewer's role (a constant number of queries).
     entries: Callable[[list[Any], str], list[Entry]]
@@ -130,10 +136,34 @@ class ListPage:
         return self.count_is_capped or self.count > len(self.entries)
 
 
-def _day_bounds() -> tuple[datetime, datetime]:
+def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
     zone = clinic_zone()
-    start = datetime.combine(utcnow().astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
+    start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+# What a request fills into the statements: the signed-in user, the time now, the clinic's day.
+USER_ID = bindparam("user_id", type_=Integer)
+NOW = bindparam("now", type_=UTCDateTime())
+LINKS_SINCE = bindparam("links_since", type_=UTCDateTime())
+DAY_START = bindparam("day_start", type_=UTCDateTime())
+DAY_END = bindparam("day_end", type_=UTCDateTime())
+ROW_LIMIT = bindparam("row_limit", type_=Integer)
+COUNT_LIMIT = bindparam("count_limit", type_=Integer)
+AFTER_MOMENT = bindparam("after_moment", type_=UTCDateTime())
+AFTER_ID = bindparam("after_id", type_=Integer)
+
+
+def _parameters(user_id: int) -> dict[str, Any]:
+    now = utcnow()
+    start, end = _day_bounds(now)
+    return {
+        "user_id": user_id,
+        "now": now,
+        "links_since": now - EXPIRED_LINKS_KEPT_FOR,
+        "day_start": start,
+        "day_end": end,
+    }
 
 
 # --- Intakes ---------------------------------------------------------------------------------
@@ -148,12 +178,12 @@ def _submitted_intakes() -> Select:
     )
 
 
-def _undecided_red_flags(user_id: int) -> ListQuery:
+def _undecided_red_flags() -> ListQuery:
     statement = undecided_red_flag_intakes().options(joinedload(Intake.patient))
     return ListQuery(statement, Intake.submitted_at, Intake.id)
 
 
-def _not_reviewed(user_id: int) -> ListQuery:
+def _not_reviewed() -> ListQuery:
     statement = _submitted_intakes().where(Intake.reviewed_at.is_(None))
     return ListQuery(statement, Intake.submitted_at, Intake.id)
 
@@ -199,15 +229,15 @@ def _open_grants(kind: str) -> Select:
         .options(joinedload(IntakeAccess.intake).joinedload(Intake.patient))
     )
     if kind == LINK:
-        return statement.where(IntakeAccess.expires_at > utcnow() - EXPIRED_LINKS_KEPT_FOR)
-    return statement.where(IntakeAccess.expires_at > utcnow())
+        return statement.where(IntakeAccess.expires_at > LINKS_SINCE)
+    return statement.where(IntakeAccess.expires_at > NOW)
 
 
-def _open_links(user_id: int) -> ListQuery:
+def _open_links() -> ListQuery:
     return ListQuery(_open_grants(LINK), IntakeAccess.expires_at, IntakeAccess.id)
 
 
-def _open_tablets(user_id: int) -> ListQuery:
+def _open_tablets() -> ListQuery:
     return ListQuery(_open_grants(KIOSK), IntakeAccess.created_at, IntakeAccess.id)
 
 
@@ -223,10 +253,10 @@ def _tablet_entry(grant: IntakeAccess, role: str) -> Entry:
 # --- Visit notes ---------------------------------------------------------------------------
 
 
-def _own_drafts(user_id: int) -> ListQuery:
+def _own_drafts() -> ListQuery:
     statement = (
         select(Visit)
-        .where(Visit.practitioner_id == user_id, Visit.signed_at.is_(None))
+        .where(Visit.practitioner_id == USER_ID, Visit.signed_at.is_(None))
         .options(joinedload(Visit.patient))
     )
     return ListQuery(statement, Visit.created_at, Visit.id)
@@ -252,7 +282,6 @@ def _seen_today_moments():
 
     Each further kind of record (a return-visit check-in) joins as one more select of the union.
     """
-    start, end = _day_bounds()
     # Through the staff accounts (a short table), so the visits are found in ix_visit_practitioner_time,
     # each practitioner's day read from it, never the whole visit table.
     practitioner_ids = select(User.id).scalar_subquery()
@@ -260,16 +289,18 @@ def _seen_today_moments():
         Visit.patient_id.label("patient_id"),
         Visit.visit_at.label("moment"),
         literal(SEEN_FOR_A_VISIT).label("seen_for"),
-    ).where(Visit.practitioner_id.in_(practitioner_ids), Visit.visit_at >= start, Visit.visit_at < end)
+    ).where(
+        Visit.practitioner_id.in_(practitioner_ids), Visit.visit_at >= DAY_START, Visit.visit_at < DAY_END
+    )
     intakes = select(
         Intake.patient_id.label("patient_id"),
         Intake.submitted_at.label("moment"),
         literal(SEEN_FOR_AN_INTAKE).label("seen_for"),
-    ).where(Intake.status == SUBMITTED, Intake.submitted_at >= start, Intake.submitted_at < end)
+    ).where(Intake.status == SUBMITTED, Intake.submitted_at >= DAY_START, Intake.submitted_at < DAY_END)
     return union_all(visits, intakes).subquery("seen_today")
 
 
-def _seen_today(user_id: int) -> ListQuery:
+def _seen_today() -> ListQuery:
     moments = _seen_today_moments()
     seen = (
         select(
@@ -365,52 +396,73 @@ def lists_for(role: str) -> list[DayList]:
     return [day_list for day_list in DAY_LISTS if role in day_list.roles]
 
 
-def _ordered(query: ListQuery, newest_first: bool, after: PageKey | None) -> Select:
+@cache
+def _list_query(day_list: DayList) -> ListQuery:
+    return day_list.query()
+
+
+@cache
+def _page_statement(day_list: DayList, paged: bool) -> Select:
+    """Build, once, a list's page: ordered, limited, and (``paged``) starting after a key."""
+    query = _list_query(day_list)
     statement = query.statement
-    if after is not None:
+    newest_first = day_list.newest_first
+    if paged:
         if newest_first:
             beyond = or_(
-                query.moment < after.moment, and_(query.moment == after.moment, query.row_id < after.row_id)
+                query.moment < AFTER_MOMENT, and_(query.moment == AFTER_MOMENT, query.row_id < AFTER_ID)
             )
         else:
             beyond = or_(
-                query.moment > after.moment, and_(query.moment == after.moment, query.row_id > after.row_id)
+                query.moment > AFTER_MOMENT, and_(query.moment == AFTER_MOMENT, query.row_id > AFTER_ID)
             )
         statement = statement.where(beyond)
     if newest_first:
-        return statement.order_by(query.moment.desc(), query.row_id.desc())
-    return statement.order_by(query.moment, query.row_id)
+        statement = statement.order_by(query.moment.desc(), query.row_id.desc())
+    else:
+        statement = statement.order_by(query.moment, query.row_id)
+    return statement.limit(ROW_LIMIT)
 
 
-def _rows(day_list: DayList, user_id: int, role: str, limit: int, after: PageKey | None) -> list[Entry]:
-    query = day_list.query(user_id)
-    result = db.session.execute(_ordered(query, day_list.newest_first, after).limit(limit))
-    rows = result.scalars().all() if query.one_record_a_row else result.all()
+def _rows(
+    day_list: DayList, parameters: dict[str, Any], role: str, limit: int, after: PageKey | None
+) -> list[Entry]:
+    values = {**parameters, "row_limit": limit}
+    if after is not None:
+        values.update(after_moment=after.moment, after_id=after.row_id)
+    result = db.session.execute(_page_statement(day_list, after is not None), values)
+    rows = result.scalars().all() if _list_query(day_list).one_record_a_row else result.all()
     return day_list.entries(list(rows), role)
 
 
-def _capped_count(query: ListQuery, cap: int) -> ColumnElement:
-    """Count a list's rows, stopping at one beyond the cap."""
-    limited = query.statement.with_only_columns(query.row_id).limit(cap + 1).subquery()
+def _capped_count(query: ListQuery) -> ColumnElement:
+    """Count a list's rows, stopping at the count limit (one beyond the cap)."""
+    limited = query.statement.with_only_columns(query.row_id).limit(COUNT_LIMIT).subquery()
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def _counts(day_lists: list[DayList], user_id: int, cap: int) -> dict[str, int]:
+@cache
+def _count_statement(day_lists: tuple[DayList, ...]) -> Select:
+    """Build, once, the statement counting these lists in one query."""
+    return select(
+        *[_capped_count(_list_query(day_list)).label(f"n{n}") for n, day_list in enumerate(day_lists)]
+    )
+
+
+def _counts(day_lists: list[DayList], parameters: dict[str, Any], cap: int) -> dict[str, int]:
     """Count every list in one query."""
-    columns = [
-        _capped_count(day_list.query(user_id), cap).label(f"n{n}") for n, day_list in enumerate(day_lists)
-    ]
-    row = db.session.execute(select(*columns)).one()
+    row = db.session.execute(_count_statement(tuple(day_lists)), {**parameters, "count_limit": cap + 1}).one()
     return {day_list.slug: int(number) for day_list, number in zip(day_lists, row, strict=True)}
 
 
 def today(user_id: int, role: str, *, count_cap: int = COUNT_CAP) -> list[ListPage]:
     """Load Today for a user: the first rows of each list the role sees, and every list's count."""
     day_lists = lists_for(role)
-    counts = _counts(day_lists, user_id, count_cap)
+    parameters = _parameters(user_id)
+    counts = _counts(day_lists, parameters, count_cap)
     pages = []
     for day_list in day_lists:
-        entries = _rows(day_list, user_id, role, SHOWN_ON_TODAY, None)
+        entries = _rows(day_list, parameters, role, SHOWN_ON_TODAY, None)
         pages.append(ListPage(day_list, entries, counts[day_list.slug], count_cap))
     return pages
 
@@ -425,8 +477,9 @@ def list_page(
     count_cap: int = COUNT_CAP,
 ) -> ListPage:
     """Load one page of one list: ``page_size`` rows after ``after`` (the first page when None), and the count."""
-    counts = _counts([day_list], user_id, count_cap)
-    entries = _rows(day_list, user_id, role, page_size + 1, after)
+    parameters = _parameters(user_id)
+    counts = _counts([day_list], parameters, count_cap)
+    entries = _rows(day_list, parameters, role, page_size + 1, after)
     next_key = entries[page_size - 1].key if len(entries) > page_size else None
     return ListPage(
         day_list, entries[:page_size], counts[day_list.slug], count_cap, next_key=next_key, starts_after=after
