@@ -7,13 +7,22 @@ in the chart number and, word by word, anywhere in the three names ("contains"),
 of each column. A trigram index cannot look up fewer than three characters: a word of one or two only sifts what
 the longer words found ("is patel"), and when every word is that short the surname must start with one of them
 (``surname_starts_with``, on the indexed ``last_name_key``).
+
+A page of the list is one query and its capped count another, whatever the clinic's size. A phone search's parts
+(the number's start, a chart number) are counted apart, each from an index alone (ix_patient_phone_digits); when
+the digits match many patients — their names spread over the alphabet — the page is read in list order, sifting
+by phone, rather than sorting thousands of matches to show a few. The list shows a few columns of each patient,
+read as plain rows (``ListedPatient``), not whole charts.
 """
 
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, any_, column, func, literal_column, or_, table, tuple_
+from sqlalchemy import and_, any_, bindparam, column, func, literal_column, not_, or_, table, tuple_
 
 from intake.extensions import db
 from intake.patients.models import NAME_SEARCH_TABLE, Patient
@@ -26,6 +35,10 @@ CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
 COUNT_CAP = 10_000
 #: The list's order; ix_patient_list_order holds it after is_archived, so a page is read from the index.
 LIST_ORDER = (Patient.last_name, Patient.first_name, Patient.id)
+#: A search spread over the alphabet matching more patients than this reads its page in list order, sifting:
+#: about per_page × patients ÷ matches rows, against sorting every match (the app's config may set
+#: PATIENT_LIST_WALK_FROM).
+LIST_WALK_FROM = 500
 #: The shortest text a trigram index can look up.
 TRIGRAM = 3
 #: The names each word of a search is looked for in.
@@ -102,41 +115,72 @@ def _chart_number(query: str) -> str | None:
     return f"C-{int(match.group(1)):06d}" if match else None
 
 
+@dataclass(frozen=True)
+class PatientSearch:
+    """What staff typed, as SQL: the condition patients match, and its parts, each counted from its own index."""
+
+    condition: Any  # None: every patient
+    parts: tuple[Any, ...]  # conditions that no patient matches two of, together matching ``condition``
+    #: Matches fall anywhere in the alphabet (phone digits), so list order soon reaches a page of them.
+    spread_over_names: bool = False
+
+
+EVERY_PATIENT = PatientSearch(condition=None, parts=(None,))
+
+
+def _only(condition) -> PatientSearch:
+    return PatientSearch(condition=condition, parts=(condition,))
+
+
 def patient_search_filter(query: str):
     """Return a SQL condition matching patients for what staff typed, or None for 'all'."""
+    return patient_search(query).condition
+
+
+def patient_search(query: str) -> PatientSearch:
+    """Return the search for what staff typed: a date of birth, phone digits, a chart number or names."""
     query = (query or "").strip()
     if not query:
-        return None
+        return EVERY_PATIENT
     if DATE_PATTERN.match(query):
         try:
-            return Patient.date_of_birth == date.fromisoformat(query)
+            return _only(Patient.date_of_birth == date.fromisoformat(query))
         except ValueError:
             pass
     digits = re.sub(r"\D", "", query)
     if digits and PHONE_PATTERN.match(query):
-        # Digits alone: the start of a phone number, or a chart number (1001 is C-001001) — both by index.
-        conditions = []
-        if len(digits) >= 3:
-            conditions.append(_prefix_range(Patient.phone_digits, digits))  # digits sort alike in any locale
-        chart_number = _chart_number(digits)
-        if chart_number is not None:
-            conditions.append(Patient.chart_number == chart_number)
-        return or_(*conditions) if conditions else Patient.id.is_(None)
+        return _digits_search(digits)
     words = [w for w in re.split(r"[\s,]+", query) if w]
     long_words = [w for w in words if len(w) >= TRIGRAM]
     short_words = [w for w in words if len(w) < TRIGRAM]
     if not words:  # separators alone
-        return Patient.id.is_(None)
+        return _only(Patient.id.is_(None))
     sifted_by_short_words = [or_(*(_contains(name, word) for name in NAME_COLUMNS)) for word in short_words]
     if not long_words:
         # Nothing a trigram index can look up: the surname starts with one of the words (by its index), and
         # every word is in a name ("wu li" finds Li Wu).
-        return and_(or_(*(surname_starts_with(w) for w in short_words)), *sifted_by_short_words)
+        return _only(and_(or_(*(surname_starts_with(w) for w in short_words)), *sifted_by_short_words))
     # The long words find the few candidates by index; a short word ("is patel") only sifts those.
     matching = or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
     if _dialect() == "postgresql":
-        return _among_ids_found_first(matching)
-    return matching
+        return _only(_among_ids_found_first(matching))
+    return _only(matching)
+
+
+def _digits_search(digits: str) -> PatientSearch:
+    """Digits alone: the start of a phone number, or a chart number (1001 is C-001001) — both by index."""
+    # Digits sort alike in any locale, so a code-point range is the prefix everywhere.
+    phone = _prefix_range(Patient.phone_digits, digits) if len(digits) >= 3 else None
+    chart_number = _chart_number(digits)
+    chart = Patient.chart_number == chart_number if chart_number is not None else None
+    if phone is None and chart is None:
+        return _only(Patient.id.is_(None))
+    if phone is None:
+        return _only(chart)
+    if chart is None:
+        return PatientSearch(condition=phone, parts=(phone,), spread_over_names=True)
+    parts = (phone, and_(chart, not_(phone)))  # a chart number whose phone starts so is counted once
+    return PatientSearch(condition=or_(phone, chart), parts=parts, spread_over_names=True)
 
 
 def _among_ids_found_first(condition):
@@ -150,11 +194,32 @@ def _among_ids_found_first(condition):
     return Patient.id == any_(func.array(found))
 
 
+class ListedPatient(NamedTuple):
+    """The columns of a patient the list shows."""
+
+    id: int
+    last_name: str
+    first_name: str
+    preferred_name: str
+    date_of_birth: date
+    phone: str
+    chart_number: str
+    is_archived: bool
+
+    @property
+    def display_name(self) -> str:
+        """'Last, First (Preferred)', as on the chart (Patient.display_name)."""
+        return Patient.display_name.fget(self)  # type: ignore[attr-defined]
+
+
+LISTED_COLUMNS = tuple(getattr(Patient, name) for name in ListedPatient._fields)
+
+
 @dataclass(frozen=True)
 class PatientPage:
     """One page of the patient list, the count of matches up to a cap, and the pager's keys."""
 
-    items: list[Patient]
+    items: list[ListedPatient]
     total: int  # exact when not ``total_is_capped``, else the cap
     total_is_capped: bool
     next_after: int | None  # the id to page on from, when more patients follow
@@ -162,27 +227,47 @@ class PatientPage:
 
 
 def patient_page(
-    statement,
+    search: PatientSearch,
     *,
     per_page: int,
+    show_archived: bool = False,
     after: int | None = None,
     before: int | None = None,
     count_cap: int = COUNT_CAP,
+    list_walk_from: int = LIST_WALK_FROM,
 ) -> PatientPage:
-    """Fetch one page of ``statement`` in list order after (or before) a patient's place in it (keyset paging).
+    """Fetch one page of ``search``'s matches in list order after (or before) a patient's place in it (keyset paging).
 
     The page is found from the index whatever its depth (no OFFSET), and the patient whose place it starts from
     is named by id, so no name is in the address.
     """
+    if show_archived:
+        kept = None
+    elif search.condition is None:
+        # The list: read in order from ix_patient_list_order (is_archived, last_name, first_name, id).
+        kept = Patient.is_archived.is_(False)
+    else:
+        # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
+        # finding the few matches by the phone, birth date or chart number index.
+        kept = Patient.is_archived.is_not(True)
+    counted = db.session.scalar(_capped_count(search, kept, count_cap)) or 0
+    statement = db.select(*LISTED_COLUMNS)
+    if search.spread_over_names and not show_archived and counted > list_walk_from:
+        # Many matches spread over the alphabet: list order reaches a page of them within a few hundred rows.
+        statement = statement.where(Patient.is_archived.is_(False), search.condition).with_hint(
+            Patient, "INDEXED BY ix_patient_list_order", "sqlite"
+        )
+    else:
+        statement = statement.where(*(c for c in (search.condition, kept) if c is not None))
     key = tuple_(*LIST_ORDER)
-    anchor = db.session.get(Patient, after if after is not None else before) if (after or before) else None
-    rows: list[Patient] = []
+    anchor = _key_of(after if after is not None else before) if (after or before) else None
+    rows: list[ListedPatient] = []
     if anchor is not None and after is not None:
-        rows = _fetch(statement.where(key > _key_of(anchor)).order_by(*LIST_ORDER), per_page)
+        rows = _fetch(statement.where(key > anchor).order_by(*LIST_ORDER), per_page)
         has_previous, has_next = bool(rows), len(rows) > per_page
         rows = rows[:per_page]
     elif anchor is not None:
-        backwards = statement.where(key < _key_of(anchor)).order_by(*(column.desc() for column in LIST_ORDER))
+        backwards = statement.where(key < anchor).order_by(*(column.desc() for column in LIST_ORDER))
         rows = _fetch(backwards, per_page)
         has_previous, has_next = len(rows) > per_page, bool(rows)
         rows = list(reversed(rows[:per_page]))
@@ -192,8 +277,6 @@ def patient_page(
         rows = _fetch(statement.order_by(*LIST_ORDER), per_page)
         has_previous, has_next = False, len(rows) > per_page
         rows = rows[:per_page]
-    matching = statement.order_by(None).with_only_columns(Patient.id).limit(count_cap + 1).subquery()
-    counted = db.session.scalar(db.select(func.count()).select_from(matching)) or 0
     return PatientPage(
         items=rows,
         total=min(counted, count_cap),
@@ -203,9 +286,25 @@ def patient_page(
     )
 
 
-def _key_of(patient: Patient):
-    return tuple_(db.literal(patient.last_name), db.literal(patient.first_name), db.literal(patient.id))
+def _capped_count(search: PatientSearch, kept, count_cap: int):
+    """Return a SELECT of the matches, each part counted up to the cap (more than the cap: cap + 1 or more)."""
+    counts = []
+    for part in search.parts:
+        conditions = [c for c in (part, kept) if c is not None]
+        # A constant, not a column: SQLite then reads nothing from each index entry it counts (half the time).
+        matching = db.select(literal_column("1")).where(*conditions).limit(count_cap + 1).subquery()
+        counts.append(db.select(func.count()).select_from(matching).scalar_subquery())
+    return db.select(reduce(operator.add, counts))
 
 
-def _fetch(statement, per_page: int) -> list[Patient]:
-    return list(db.session.scalars(statement.limit(per_page + 1)))
+_KEY_OF = db.select(*LIST_ORDER).where(Patient.id == bindparam("patient_id"))
+
+
+def _key_of(patient_id: int | None):
+    """Return the list-order key of a patient as literals, so the index is entered at its place, or None."""
+    found = db.session.execute(_KEY_OF, {"patient_id": patient_id}).first()
+    return tuple_(*(db.literal(value) for value in found)) if found is not None else None
+
+
+def _fetch(statement, per_page: int) -> list[ListedPatient]:
+    return [ListedPatient(*row) for row in db.session.execute(statement.limit(per_page + 1))]

@@ -16,7 +16,7 @@ from intake.patients.duplicates import merge_links
 from intake.patients.forms import PatientForm, PatientSearchForm
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
-from intake.patients.search import COUNT_CAP, patient_page, patient_search_filter
+from intake.patients.search import COUNT_CAP, LIST_WALK_FROM, patient_page, patient_search
 from intake.refused import Refused
 
 
@@ -25,24 +25,15 @@ from intake.refused import Refused
 def index():
     form = PatientSearchForm(request.args)
     show_archived = request.args.get("archived") == "1"
-    statement = db.select(Patient)
     query = (form.q.data or "").strip() if form.validate() else ""
-    condition = patient_search_filter(query)
-    if condition is not None:
-        statement = statement.where(condition)
-    if not show_archived and condition is None:
-        # The list: read in order from ix_patient_list_order (is_archived, last_name, first_name, id).
-        statement = statement.where(Patient.is_archived.is_(False))
-    elif not show_archived:
-        # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
-        # finding the few matches by the phone, birth date or chart number index.
-        statement = statement.where(Patient.is_archived.is_not(True))
     patients = patient_page(
-        statement,
+        patient_search(query),
         per_page=current_app.config["PATIENTS_PER_PAGE"],
+        show_archived=show_archived,
         after=request.args.get("after", type=int),
         before=request.args.get("before", type=int),
         count_cap=current_app.config.get("PATIENT_COUNT_CAP", COUNT_CAP),
+        list_walk_from=current_app.config.get("PATIENT_LIST_WALK_FROM", LIST_WALK_FROM),
     )
     return render_template(
         "patients/index.html", form=form, patients=patients, query=query, show_archived=show_archived
