@@ -7,41 +7,44 @@ a constant number of queries (see ``intake.visits.timeline``); the full list is 
 from datetime import datetime, time
 
 from flask_login import current_user
+from sqlalchemy import bindparam
 
 from intake.clinic_time import clinic_local_to_utc, clinic_today
 from intake.extensions import db
 from intake.visits.models import Visit
-from intake.visits.timeline import count_visits, recent_visits, timeline_rows
+from intake.visits.timeline import count_visits, recent_timeline
 
 CHART_VISITS = 20
+
+#: The practitioner's own unsigned note for the patient, started since the start of today (its id only).
+_TODAYS_DRAFT = (
+    db.select(Visit.id)
+    .where(
+        Visit.patient_id == bindparam("patient_id"),
+        Visit.practitioner_id == bindparam("practitioner_id"),
+        Visit.signed_at.is_(None),
+        Visit.visit_at >= bindparam("start_of_today"),
+    )
+    .order_by(Visit.visit_at.desc(), Visit.id.desc())
+    .limit(1)
+)
 
 
 def load_timeline(patient) -> dict:
     """Return the patient's most recent visits for the chart (clinical details only for clinical staff)."""
     clinical = current_user.is_clinical
-    visits = recent_visits(patient.id, limit=CHART_VISITS, clinical=clinical)
-    return {
-        "clinical": clinical,
-        "rows": timeline_rows(visits, clinical=clinical),
-        "total": count_visits(patient.id),
-    }
+    rows = recent_timeline(patient.id, limit=CHART_VISITS, clinical=clinical)
+    return {"clinical": clinical, "rows": rows, "total": count_visits(patient.id)}
 
 
 def load_visit_action(patient) -> dict:
     """Return the practitioner's own unsigned note for this patient started today, to continue rather than start."""
     start_of_today = clinic_local_to_utc(datetime.combine(clinic_today(), time.min))
-    draft = db.session.scalar(
-        db.select(Visit)
-        .where(
-            Visit.patient_id == patient.id,
-            Visit.practitioner_id == current_user.id,
-            Visit.signed_at.is_(None),
-            Visit.visit_at >= start_of_today,
-        )
-        .order_by(Visit.visit_at.desc(), Visit.id.desc())
-        .limit(1)
+    draft_id = db.session.scalar(
+        _TODAYS_DRAFT,
+        {"patient_id": patient.id, "practitioner_id": current_user.id, "start_of_today": start_of_today},
     )
-    return {"todays_draft": draft}
+    return {"todays_draft_id": draft_id}
 
 
 def unsigned_visit_ids(visit_ids: set[int]) -> set[int]:

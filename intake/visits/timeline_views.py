@@ -11,7 +11,7 @@ from intake.extensions import db
 from intake.forms import requested_page
 from intake.patients.records import get_patient
 from intake.visits import bp
-from intake.visits.timeline import timeline_rows, visits_newest_first
+from intake.visits.timeline import timeline_page
 
 VISITS_PER_PAGE = 25
 
@@ -23,13 +23,6 @@ def index(patient_id: int):
     clinical = current_user.is_clinical
     page = requested_page()  # bounded: a huge ?page= would overflow the database's OFFSET
     record_event(audit.VIEW, patient=patient, record_type="visit_list", detail=f"page {page}")
-    db.session.commit()  # before loading the visits: a commit expires what was loaded
-    statement = visits_newest_first(patient.id, clinical=clinical)
-    visits = db.paginate(statement, page=page, per_page=VISITS_PER_PAGE, error_out=False)
-    return render_template(
-        "visits/index.html",
-        patient=patient,
-        visits=visits,
-        rows=timeline_rows(visits.items, clinical=clinical),
-        clinical=clinical,
-    )
+    db.session.commit()
+    visits = timeline_page(patient.id, page=page, per_page=VISITS_PER_PAGE, clinical=clinical)
+    return render_template("visits/index.html", patient=patient, visits=visits, clinical=clinical)
