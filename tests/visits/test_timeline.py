@@ -1,6 +1,6 @@
 """The chart's visit section shows the latest visits in a fixed number of queries; the list pages through all."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -95,15 +95,16 @@ def test_chart_queries_do_not_grow_with_the_number_of_visits(
     assert counts[1] == counts[200], counts
 
 
+@pytest.mark.parametrize("role", ["practitioner", "front_desk"])
 @pytest.mark.parametrize("page", [1, 2])
 def test_visit_list_queries_do_not_grow_with_the_number_of_visits(
-    app, client, login, make_user, make_patient, make_visit_history, page
+    app, client, login, make_user, make_patient, make_visit_history, page, role
 ):
     practitioner = make_user(role="practitioner")
     few, many = make_patient(), make_patient()
     make_visit_history(few, practitioner, visits=VISITS_PER_PAGE + 1)
     make_visit_history(many, practitioner, visits=200)
-    login("practitioner")
+    login(role)
     counts = []
     for patient in (few, many):
         url = f"/patients/{patient.id}/visits?page={page}"
@@ -187,3 +188,97 @@ def test_the_visit_list_is_audited_and_404s_for_an_unknown_patient(client, login
     (event_,) = audit_events(action="view", record_type="visit_list")
     assert event_.patient_id == patient.id
     assert client.get("/patients/999999/visits").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["practitioner", "front_desk"])
+def test_the_visit_lines_never_read_the_text_of_the_notes(
+    app, client, login, make_user, make_patient, make_visit_history, role
+):
+    """A line shows the date, practitioner, points, regions and pain: the notes' words stay unread."""
+    patient = make_patient()
+    make_visit_history(patient, make_user(role="practitioner"), visits=3)
+    login(role)
+    for url in (f"/patients/{patient.id}", f"/patients/{patient.id}/visits"):
+        client.get(url)
+        with counting_queries(app) as statements:
+            assert client.get(url).status_code == 200
+        visit_lines = [statement for statement in statements if "visit.visit_at" in statement]
+        assert visit_lines, url
+        assert not any("visit.patient_report" in statement for statement in statements), url
+
+
+@pytest.mark.parametrize("role", ["practitioner", "front_desk"])
+def test_each_role_reads_the_practitioner_as_signed_and_whether_the_note_is_signed(
+    app, client, login, make_user, make_patient, make_visit_history, role
+):
+    practitioner = make_user(role="practitioner", full_name="Mei Chen", designation="R.Ac")
+    patient = make_patient()
+    make_visit_history(patient, practitioner, visits=2)
+    with app.app_context():
+        draft = Visit(patient_id=patient.id, practitioner_id=practitioner.id, visit_at=utcnow())
+        db.session.add(draft)
+        db.session.commit()
+        draft_id = draft.id
+    login(role)
+    for url in (f"/patients/{patient.id}", f"/patients/{patient.id}/visits"):
+        page = client.get(url).get_data(as_text=True)
+        lines = page[page.index("<tbody>", page.index("visit-timeline__table")) :]
+        lines = lines[: lines.index("</tbody>")]
+        assert lines.count("Mei Chen, R.Ac") == 3, url
+        if role == "practitioner":
+            # The newest line is today's draft, linked to its note; the two before it are signed.
+            first = lines[: lines.index("</tr>")]
+            assert f"/patients/{patient.id}/visits/{draft_id}" in first and "Draft — not signed" in first
+            assert lines.count("Draft — not signed") == 1 and lines.count(">Signed<") == 2
+        else:
+            assert "Signed" not in lines and "Draft" not in lines and "href" not in lines
+
+
+def test_an_amendment_that_corrects_the_visit_time_moves_the_line_s_date(
+    app, client, login, make_user, make_patient
+):
+    practitioner = make_user(role="practitioner", full_name="Mei Chen")
+    patient = make_patient()
+    treated_at = datetime(2025, 3, 4, 17, 0, tzinfo=UTC)  # 10:00 AM in Edmonton
+    corrected = datetime(2025, 3, 4, 18, 30, tzinfo=UTC)  # 11:30 AM
+    with app.app_context():
+        visit = Visit(
+            patient_id=patient.id,
+            practitioner_id=practitioner.id,
+            visit_at=treated_at,
+            signed_at=treated_at,
+            signed_by_id=practitioner.id,
+            signed_name=practitioner.full_name,
+        )
+        db.session.add(visit)
+        db.session.flush()
+        note = read_note(visit)
+        note["visit_at"] = corrected.isoformat()
+        visit.amendments.append(
+            Amendment(
+                amended_by_id=practitioner.id,
+                amended_by_name=practitioner.full_name,
+                reason="Wrong time",
+                changes=[["Visit date and time", "10:00 AM", "11:30 AM"]],
+                note_after=note,
+            )
+        )
+        db.session.commit()
+    login("practitioner")
+    for url in (f"/patients/{patient.id}", f"/patients/{patient.id}/visits"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Mar 4, 2025 11:30 AM" in page and "Mar 4, 2025 10:00 AM" not in page, url
+        assert "Signed, amended" in page, url
+
+
+def test_the_last_page_of_the_visit_list_has_no_next_page(
+    client, login, make_user, make_patient, make_visit_history
+):
+    patient = make_patient()
+    make_visit_history(patient, make_user(role="practitioner"), visits=2 * VISITS_PER_PAGE)
+    login("front_desk")
+    first = client.get(f"/patients/{patient.id}/visits").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Next page" in first and "Previous page" not in first
+    last = client.get(f"/patients/{patient.id}/visits?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in last and "Previous page" in last and "Next page" not in last
+    assert last.count('data-label="Practitioner"') == VISITS_PER_PAGE
