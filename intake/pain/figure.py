@@ -8,7 +8,7 @@ region shapes, so shading a map is string joining; labels and titles we add are 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -112,7 +112,16 @@ def shaded_body_map(
     scores: Mapping[str, float], *, id_prefix: str, title: str, css_class: str = ""
 ) -> Markup:
     """Return the figure as inline SVG with each scored region filled and numbered."""
+    return _shaded_body_map(tuple(scores.items()), id_prefix, title, css_class)
+
+
+#: Maps drawn lately, by their scores: the chart and the history redraw the same latest map on every view.
+@lru_cache(maxsize=256)
+def _shaded_body_map(
+    scored: tuple[tuple[str, float], ...], id_prefix: str, title: str, css_class: str
+) -> Markup:
     figure = load_figure()
+    scores = dict(scored)
     parts = [_root_tag(figure.root, scores, id_prefix, title, css_class)]
     for piece in figure.pieces:
         if isinstance(piece, str):

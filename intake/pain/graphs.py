@@ -1,11 +1,15 @@
-"""Server-drawn line charts: geometry for the SVG templates in ``templates/pain/_charts.html``.
+"""Server-drawn line charts: their geometry, and the SVG the ``line_chart`` macro of ``templates/pain/_charts.html`` shows.
 
 Charts print cleanly and need no JavaScript. Marks of one kind are drawn as one path, so a
 chart of 300 visits stays a few elements; axis ticks fall on days, months or years by span.
+The SVG is written here, once per chart, rather than by a template loop over its ticks and marks.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from markupsafe import Markup, escape
 
 from intake.clinic_time import clinic_zone, to_clinic_time
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CHECK_IN, INTAKE, PATIENT_CHECK_IN
@@ -20,6 +24,16 @@ X_TICK_ROOM = 64
 #: The size of the axis labels, in the chart's units: a chart drawn at its own width reads them at 13 px.
 AXIS_FONT_SIZE = 13
 LABEL_GAP = 13
+#: Fill and stroke of each kind of mark: differing by shape as well as colour (intake = square, check-in =
+#: diamond, hollow when the patient filled it before the visit, before treatment = filled circle, after
+#: treatment = hollow circle on a dashed line).
+MARK_STYLE = {
+    INTAKE: ("#6a3d9a", "#6a3d9a", 0.5),
+    CHECK_IN: ("#b35806", "#b35806", 0.5),
+    PATIENT_CHECK_IN: ("#ffffff", "#b35806", 1.2),
+    BEFORE_TREATMENT: ("#1d4e89", "#1d4e89", 0.5),
+    AFTER_TREATMENT: ("#ffffff", "#23867a", 1.2),
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,86 @@ class LineChart:
             raise ValueError("a chart without a meaningful-change line has no label for it")
         return self.meaningful_y + 4
 
+    def svg(self, chart_id: str, meaningful_label: str = "meaningful") -> Markup:
+        """Return the chart as inline SVG (presentation attributes only, for the strict CSP)."""
+        chart_id = escape(chart_id)
+        left, right, top, bottom, size = self.left, self.right, self.top, self.bottom, self.font_size
+        parts = [
+            f'<svg class="trend-chart{" trend-chart--thin" if self.thin else ""}" id="{chart_id}" '
+            f'viewBox="0 0 {self.width} {self.height}" role="img" aria-labelledby="{chart_id}-title" '
+            f'font-family="system-ui, sans-serif"><title id="{chart_id}-title">{escape(self.summary)}</title>'
+        ]
+        if self.meaningful_y is not None:
+            parts.append(
+                f'<rect x="{left}" y="{self.meaningful_y:.1f}" width="{right - left}" '
+                f'height="{bottom - self.meaningful_y:.1f}" fill="#e5f4ec"/>'
+            )
+        parts.append('<g stroke="#dfe5e8" stroke-width="1">')
+        parts += [
+            f'<line x1="{left}" x2="{right}" y1="{t.position:.1f}" y2="{t.position:.1f}"/>'
+            for t in self.y_ticks
+        ]
+        parts += [
+            f'<line x1="{t.position:.1f}" x2="{t.position:.1f}" y1="{top}" y2="{bottom + 4}"/>'
+            for t in self.x_ticks
+        ]
+        parts.append(f'</g><g class="trend-chart__axis" fill="#4a5961" font-size="{size}">')
+        parts += [
+            f'<text x="{left - 6}" y="{t.position + 4:.1f}" text-anchor="end">{escape(t.label)}</text>'
+            for t in self.y_ticks
+        ]
+        parts += [
+            f'<text x="{t.position:.1f}" y="{bottom + size + 5}" text-anchor="middle">{escape(t.label)}</text>'
+            for t in self.x_ticks
+        ]
+        parts.append("</g>")
+        if self.meaningful_y is not None:
+            parts.append(
+                f'<line x1="{left}" x2="{right}" y1="{self.meaningful_y:.1f}" y2="{self.meaningful_y:.1f}" '
+                'stroke="#1f6f5c" stroke-width="1" stroke-dasharray="2 3"/>'
+                f'<text x="{right + 5}" y="{self.meaningful_label_y:.1f}" font-size="{size - 1}" '
+                f'fill="#155244">{escape(meaningful_label)}</text>'
+            )
+        if self.baseline_y is not None:
+            parts.append(
+                f'<line x1="{left}" x2="{right}" y1="{self.baseline_y:.1f}" y2="{self.baseline_y:.1f}" '
+                'stroke="#55656f" stroke-width="1" stroke-dasharray="6 4"/>'
+                f'<text x="{right + 5}" y="{self.baseline_label_y:.1f}" font-size="{size - 1}" '
+                'fill="#4a5961">baseline</text>'
+            )
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#8d9aa3" stroke-width="1"/>'
+        )
+        if self.after_line:
+            parts.append(
+                f'<path d="{self.after_line}" fill="none" stroke="#23867a" '
+                f'stroke-width="{0.8 if self.thin else 1.2}" stroke-dasharray="3 3"/>'
+            )
+        if self.arrival_line:
+            parts.append(
+                f'<path d="{self.arrival_line}" fill="none" stroke="#1d4e89" '
+                f'stroke-width="{1 if self.thin else 1.8}" stroke-linejoin="round"/>'
+            )
+        for context, d in self.marks:
+            fill, stroke, stroke_width = MARK_STYLE[context]
+            parts.append(
+                f'<path class="trend-chart__marks trend-chart__marks--{context}" d="{d}" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="{stroke_width}"/>'
+            )
+        if self.draft_marks:
+            parts.append(
+                f'<path class="trend-chart__marks trend-chart__marks--draft" d="{self.draft_marks}" fill="none" '
+                'stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="2 2"/>'
+            )
+        if self.highlight:
+            parts.append(
+                f'<circle cx="{self.highlight[0]:.1f}" cy="{self.highlight[1]:.1f}" r="7" fill="none" '
+                'stroke="#1f6f5c" stroke-width="2"/>'
+            )
+        parts.append("</svg>")
+        # Safe: the markup is written here; the summary, labels and id are escaped, the rest are numbers.
+        return Markup("".join(parts))  # nosec B704
+
 
 def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
@@ -116,17 +210,24 @@ def _x_scale(axis: TimeAxis, left: float, right: float):
     return x
 
 
-def _mark_path(shape: str, x: float, y: float, r: float) -> str:
+@cache
+def _mark_shape(shape: str, r: float) -> tuple[float, float, str]:
+    """Return where a mark's outline starts (from its centre) and its outline, relative, for marks of radius ``r``."""
     if shape == BEFORE_TREATMENT or shape == AFTER_TREATMENT:
-        return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
+        return -r, 0.0, f"a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
     if shape == INTAKE:
-        return f"M{x - r:.1f} {y - r:.1f}h{2 * r}v{2 * r}h{-2 * r}Z"
+        return -r, -r, f"h{2 * r}v{2 * r}h{-2 * r}Z"
     d = r * 1.35
-    return f"M{x:.1f} {y - d:.1f}l{d:.1f} {d:.1f}l{-d:.1f} {d:.1f}l{-d:.1f} {-d:.1f}Z"
+    return 0.0, -d, f"l{d:.1f} {d:.1f}l{-d:.1f} {d:.1f}l{-d:.1f} {-d:.1f}Z"
+
+
+def _mark_path(shape: str, x: float, y: float, r: float) -> str:
+    dx, dy, outline = _mark_shape(shape, r)
+    return f"M{x + dx:.1f} {y + dy:.1f}{outline}"
 
 
 def _ring_path(x: float, y: float, r: float) -> str:
-    return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
+    return _mark_path(BEFORE_TREATMENT, x, y, r)
 
 
 def _polyline(points: list[tuple[float, float]]) -> str:
@@ -215,10 +316,10 @@ def line_chart(
     arrivals = [(px, py) for p, px, py in placed if p.context != AFTER_TREATMENT]
     chart.arrival_line = _polyline(arrivals)
     chart.after_line = _polyline([(px, py) for p, px, py in placed if p.context == AFTER_TREATMENT])
-    for context in MARK_ORDER:
-        d = "".join(_mark_path(context, px, py, radius) for p, px, py in placed if p.context == context)
-        if d:
-            chart.marks.append((context, d))
+    by_context: dict[str, list[str]] = {}
+    for p, px, py in placed:
+        by_context.setdefault(p.context, []).append(_mark_path(p.context, px, py, radius))
+    chart.marks = [(context, "".join(by_context[context])) for context in MARK_ORDER if context in by_context]
     chart.draft_marks = "".join(_ring_path(px, py, radius + 3) for p, px, py in placed if p.is_draft)
     if baseline is not None:
         chart.baseline_y = chart.y(baseline)

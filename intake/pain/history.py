@@ -5,6 +5,8 @@ occasions the period and the time before it hold, each region's first and latest
 true first score ever, the baseline when the default period hides it), the before/after pairs of
 each treatment, the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
 region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
+Each statement is built once per shape of period (start, end, both or neither) and reused with the
+patient and the dates as parameters; the rows are plain tuples, not ORM objects.
 The questionnaire owns the ODI, so pain does not read it: the factory registers the series
 provider under ``ODI_SERIES`` in ``app.extensions``.
 """
@@ -13,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from statistics import fmean
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import case, func, literal, literal_column, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, bindparam, case, func, literal, literal_column, union
 
 from intake.auth.models import User
 from intake.extensions import db
@@ -40,8 +43,7 @@ class Period:
     is_default: bool = False
 
 
-@dataclass(frozen=True)
-class ScoreRecord:
+class ScoreRecord(NamedTuple):
     recorded_at: datetime
     context: str
     region_code: str
@@ -200,45 +202,78 @@ def in_period(column, period: Period) -> list:
     return conditions
 
 
+_score = PainScore.__table__.c
+_user = User.__table__.c
+_ARRIVAL = _score.context.in_(ARRIVAL_CONTEXTS)
+_PATIENT = _score.patient_id == bindparam("patient_id")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which ends a period has: statements are built once per shape, the dates are their parameters."""
+
+    has_start: bool
+    has_end: bool
+
+    @classmethod
+    def of(cls, period: Period) -> "Shape":
+        return cls(period.start is not None, period.end is not None)
+
+
+def _bounded(column, shape: Shape, *, start: bool = True) -> list:
+    """Return the conditions keeping ``column`` within the period's ``:start`` and ``:end`` parameters."""
+    conditions = []
+    if start and shape.has_start:
+        conditions.append(column >= bindparam("start"))
+    if shape.has_end:
+        conditions.append(column < bindparam("end"))
+    return conditions
+
+
+def _parameters(patient_id: int, period: Period) -> dict:
+    return {"patient_id": patient_id, "start": period.start, "end": period.end}
+
+
+_LATEST_SCORE_AT = db.select(func.max(_score.recorded_at)).where(_PATIENT)
+
+
 def latest_score_at(patient_id: int) -> datetime | None:
     """Return when the patient's latest score was recorded (one indexed query)."""
-    return db.session.scalar(
-        db.select(func.max(PainScore.recorded_at)).where(PainScore.patient_id == patient_id)
-    )
+    return db.session.scalar(_LATEST_SCORE_AT, {"patient_id": patient_id})
 
 
-def _record(row) -> ScoreRecord:
-    return ScoreRecord(
-        recorded_at=row.recorded_at,
-        context=row.context,
-        region_code=row.region_code,
-        score=row.score,
-        visit_id=row.visit_id,
-        intake_id=row.intake_id,
-        recorded_by=row.full_name or (PATIENT_RECORDED if row.intake_id else "—"),
-    )
+#: Who recorded a score, in words: the staff member, or the patient through the intake questionnaire.
+_RECORDED_BY = func.coalesce(
+    func.nullif(_user.full_name, ""),
+    case((_score.intake_id.is_not(None), literal(PATIENT_RECORDED)), else_=literal("—")),
+)
 
 
-def _score_rows():
+def _score_rows() -> Select:
     return db.select(
-        PainScore.recorded_at,
-        PainScore.context,
-        PainScore.region_code,
-        PainScore.score,
-        PainScore.visit_id,
-        PainScore.intake_id,
-        User.full_name,
-    ).outerjoin(User, User.id == PainScore.recorded_by_id)
+        _score.recorded_at,
+        _score.context,
+        _score.region_code,
+        _score.score,
+        _score.visit_id,
+        _score.intake_id,
+        _RECORDED_BY,
+    ).outerjoin(User.__table__, _user.id == _score.recorded_by_id)
+
+
+@cache
+def _score_records_statement(shape: Shape) -> Select:
+    return (
+        _score_rows()
+        .where(_PATIENT, *_bounded(_score.recorded_at, shape))
+        .order_by(_score.recorded_at, _score.id)
+    )
 
 
 def load_score_records(patient_id: int, period: Period = Period()) -> list[ScoreRecord]:
     """Return the patient's scores in ``period``, oldest first, with who recorded each (one query)."""
-    statement = _score_rows().where(
-        PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period)
-    )
-    return [
-        _record(row) for row in db.session.execute(statement.order_by(PainScore.recorded_at, PainScore.id))
-    ]
+    rows = db.session.execute(_score_records_statement(Shape.of(period)), _parameters(patient_id, period))
+    return list(map(ScoreRecord._make, rows))
 
 
 def load_odi_records(patient_id: int, period: Period = Period()) -> list[OdiRecord]:
@@ -254,22 +289,27 @@ class OccasionCounts:
     arrivals: int
 
 
-def count_occasions(patient_id: int, period: Period) -> OccasionCounts:
-    """Count the occasions in ``period``, those before it and the arrivals in it (one query, in SQL)."""
+@cache
+def _count_occasions_statement(shape: Shape) -> Select:
     occasions = (
-        db.select(PainScore.recorded_at, PainScore.context, PainScore.visit_id, PainScore.intake_id)
-        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, Period(end=period.end)))
+        db.select(_score.recorded_at, _score.context, _score.visit_id, _score.intake_id)
+        .where(_PATIENT, *_bounded(_score.recorded_at, shape, start=False))
         .distinct()
         .subquery()
     )
-    older = occasions.c.recorded_at < period.start if period.start is not None else literal(False)
+    older = occasions.c.recorded_at < bindparam("start") if shape.has_start else literal(False)
     arrival = occasions.c.context.in_(ARRIVAL_CONTEXTS)
+    return db.select(
+        func.count(),
+        func.count(case((older, 1))),
+        func.count(case((arrival & ~older if shape.has_start else arrival, 1))),
+    ).select_from(occasions)
+
+
+def count_occasions(patient_id: int, period: Period) -> OccasionCounts:
+    """Count the occasions in ``period``, those before it and the arrivals in it (one query, in SQL)."""
     row = db.session.execute(
-        db.select(
-            func.count(),
-            func.count(case((older, 1))),
-            func.count(case((arrival & ~older if period.start is not None else arrival, 1))),
-        ).select_from(occasions)
+        _count_occasions_statement(Shape.of(period)), _parameters(patient_id, period)
     ).one()
     total, older_count, arrivals = (int(value or 0) for value in row)
     return OccasionCounts(total - older_count, older_count, arrivals)
@@ -283,60 +323,63 @@ class RegionArrivals:
     first_ever: tuple[datetime, float] | None = None
 
 
+@cache
+def _region_arrivals_statement(shape: Shape) -> Select:
+    arrival = _PATIENT & _ARRIVAL
+    shown_at = (
+        case((_score.recorded_at >= bindparam("start"), _score.recorded_at))
+        if shape.has_start
+        else _score.recorded_at
+    )
+    moments = (
+        db.select(
+            _score.region_code.label("region_code"),
+            func.min(_score.recorded_at).label("first_ever_at"),
+            func.min(shown_at).label("first_at"),
+            func.max(shown_at).label("latest_at"),
+            func.count(shown_at).label("n"),
+        )
+        .where(arrival, *_bounded(_score.recorded_at, shape, start=False))
+        .group_by(_score.region_code)
+        .cte("moments")
+    )
+    # The scores at any region's moments, through the index on (patient, time): a few rows, where joining on
+    # "this region's first or latest" would walk every score of the patient.
+    moment_times = union(
+        db.select(moments.c.first_ever_at), db.select(moments.c.first_at), db.select(moments.c.latest_at)
+    )
+    return (
+        db.select(moments, _score.recorded_at, _score.score)
+        .join(
+            PainScore.__table__,
+            arrival & (_score.region_code == moments.c.region_code) & _score.recorded_at.in_(moment_times),
+        )
+        .order_by(_score.recorded_at, _score.id)
+    )
+
+
 def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArrivals]:
     """Return each region's first and latest arrival score in ``period`` and its first ever (one query).
 
     Aggregates find each region's moments (first ever, first and latest in the period), then the
     index on (patient, time) fetches the few scores at those moments; ties go to the first recorded.
     """
-    arrival = (PainScore.patient_id == patient_id) & PainScore.context.in_(ARRIVAL_CONTEXTS)
-    shown_at = (
-        case((PainScore.recorded_at >= period.start, PainScore.recorded_at))
-        if period.start is not None
-        else PainScore.recorded_at
-    )
-    moments = (
-        db.select(
-            PainScore.region_code.label("region_code"),
-            func.min(PainScore.recorded_at).label("first_ever_at"),
-            func.min(shown_at).label("first_at"),
-            func.max(shown_at).label("latest_at"),
-            func.count(shown_at).label("n"),
-        )
-        .where(arrival, *in_period(PainScore.recorded_at, Period(end=period.end)))
-        .group_by(PainScore.region_code)
-        .subquery()
-    )
-    statement = (
-        db.select(moments, PainScore.recorded_at, PainScore.score)
-        .join(
-            PainScore,
-            arrival
-            & (PainScore.region_code == moments.c.region_code)
-            & or_(
-                PainScore.recorded_at == moments.c.first_ever_at,
-                PainScore.recorded_at == moments.c.first_at,
-                PainScore.recorded_at == moments.c.latest_at,
-            ),
-        )
-        .order_by(PainScore.recorded_at, PainScore.id)
-    )
     regions: dict[str, RegionArrivals] = defaultdict(RegionArrivals)
-    for row in db.session.execute(statement):
-        region = regions[row.region_code]
-        region.count = row.n
-        moment = (row.recorded_at, row.score)
-        if row.recorded_at == row.first_ever_at and region.first_ever is None:
+    rows = db.session.execute(_region_arrivals_statement(Shape.of(period)), _parameters(patient_id, period))
+    for code, first_ever_at, first_at, latest_at, count, recorded_at, score in rows:
+        region = regions[code]
+        region.count = count
+        moment = (recorded_at, score)
+        if recorded_at == first_ever_at and region.first_ever is None:
             region.first_ever = moment
-        if row.recorded_at == row.first_at and region.first is None:
+        if recorded_at == first_at and region.first is None:
             region.first = moment
-        if row.recorded_at == row.latest_at:
+        if recorded_at == latest_at:
             region.latest = moment  # the last of them in recording order
     return dict(regions)
 
 
-@dataclass(frozen=True)
-class TreatmentPair:
+class TreatmentPair(NamedTuple):
     visit_id: int
     region_code: str
     treated_at: datetime
@@ -344,48 +387,58 @@ class TreatmentPair:
     after: float
 
 
-def load_treatment_pairs(patient_id: int, period: Period) -> list[TreatmentPair]:
-    """Return each visit's before- and after-treatment scores of one region in ``period`` (one query)."""
-    after = aliased(PainScore)
-    statement = (
-        db.select(
-            PainScore.visit_id, PainScore.region_code, PainScore.recorded_at, PainScore.score, after.score
-        )
+@cache
+def _treatment_pairs_statement(shape: Shape) -> Select:
+    after = PainScore.__table__.alias("after_treatment")
+    return (
+        db.select(_score.visit_id, _score.region_code, _score.recorded_at, _score.score, after.c.score)
         .join(
             after,
-            (after.visit_id == PainScore.visit_id)
-            & (after.region_code == PainScore.region_code)
-            & (after.context == AFTER_TREATMENT),
+            (after.c.visit_id == _score.visit_id)
+            & (after.c.region_code == _score.region_code)
+            & (after.c.context == AFTER_TREATMENT),
         )
         .where(
-            PainScore.patient_id == patient_id,
-            PainScore.context == BEFORE_TREATMENT,
-            PainScore.visit_id.is_not(None),
-            *in_period(PainScore.recorded_at, period),
-            *in_period(after.recorded_at, period),
+            _PATIENT,
+            _score.context == BEFORE_TREATMENT,
+            _score.visit_id.is_not(None),
+            *_bounded(_score.recorded_at, shape),
+            *_bounded(after.c.recorded_at, shape),
         )
-        .order_by(PainScore.recorded_at, PainScore.id, after.recorded_at, after.id)
+        .order_by(_score.recorded_at, _score.id, after.c.recorded_at, after.c.id)
     )
-    return [TreatmentPair(*row) for row in db.session.execute(statement)]
 
 
-def _month(column):
-    """Return the UTC year and month of ``column`` as 'YYYY-MM' on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
+def load_treatment_pairs(patient_id: int, period: Period) -> list[TreatmentPair]:
+    """Return each visit's before- and after-treatment scores of one region in ``period`` (one query)."""
+    rows = db.session.execute(_treatment_pairs_statement(Shape.of(period)), _parameters(patient_id, period))
+    return list(map(TreatmentPair._make, rows))
+
+
+def _month(column, dialect: str):
+    """Return the UTC year and month of ``column`` as 'YYYY-MM' on ``dialect``."""
+    if dialect == "postgresql":
         return func.to_char(func.timezone(literal_column("'UTC'"), column), literal_column("'YYYY-MM'"))
     return func.strftime(literal_column("'%Y-%m'"), column)
 
 
+@cache
+def _monthly_means_statement(shape: Shape, dialect: str) -> Select:
+    month = _month(_score.recorded_at, dialect)
+    return (
+        db.select(month, _score.context, _score.region_code, func.avg(_score.score), func.count())
+        .where(_PATIENT, *_bounded(_score.recorded_at, shape))
+        .group_by(month, _score.context, _score.region_code)
+    )
+
+
 def load_monthly_means(patient_id: int, period: Period) -> list[ScoreRecord]:
     """Return each region's mean arrival and after-treatment score per month in ``period`` (aggregated in SQL)."""
-    month = _month(PainScore.recorded_at)
-    statement = (
-        db.select(month, PainScore.context, PainScore.region_code, func.avg(PainScore.score), func.count())
-        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
-        .group_by(month, PainScore.context, PainScore.region_code)
-    )
+    statement = _monthly_means_statement(Shape.of(period), db.session.get_bind().dialect.name)
     sums: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0])
-    for month_text, context, code, mean, count in db.session.execute(statement):
+    for month_text, context, code, mean, count in db.session.execute(
+        statement, _parameters(patient_id, period)
+    ):
         kind = AFTER_TREATMENT if context == AFTER_TREATMENT else BEFORE_TREATMENT
         total = sums[(month_text, kind, code)]
         total[0] += float(mean) * count
@@ -546,23 +599,29 @@ class OccasionPage:
     has_next: bool
 
 
-def load_occasion_page(patient_id: int, period: Period, page: int, per_page: int) -> OccasionPage:
-    """Return page ``page`` (from 1) of the occasions in ``period``, newest first (one query)."""
+@cache
+def _occasion_page_statement(shape: Shape) -> Select:
     times = (
-        db.select(PainScore.recorded_at)
-        .where(PainScore.patient_id == patient_id, *in_period(PainScore.recorded_at, period))
+        db.select(_score.recorded_at)
+        .where(_PATIENT, *_bounded(_score.recorded_at, shape))
         .distinct()
-        .order_by(PainScore.recorded_at.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+        .order_by(_score.recorded_at.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         _score_rows()
-        .where(PainScore.patient_id == patient_id, PainScore.recorded_at.in_(db.select(times.c.recorded_at)))
-        .order_by(PainScore.recorded_at, PainScore.id)
+        .where(_PATIENT, _score.recorded_at.in_(db.select(times.c.recorded_at)))
+        .order_by(_score.recorded_at, _score.id)
     )
-    occasions = group_occasions([_record(row) for row in rows])[::-1]
+
+
+def load_occasion_page(patient_id: int, period: Period, page: int, per_page: int) -> OccasionPage:
+    """Return page ``page`` (from 1) of the occasions in ``period``, newest first (one query)."""
+    parameters = _parameters(patient_id, period) | {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    rows = db.session.execute(_occasion_page_statement(Shape.of(period)), parameters)
+    occasions = group_occasions(list(map(ScoreRecord._make, rows)))[::-1]
     moments = sorted({o.recorded_at for o in occasions}, reverse=True)
     has_next = len(moments) > per_page
     if has_next:
@@ -588,48 +647,55 @@ class ChartScores:
         return not self.score_count
 
 
+_CHART_ARRIVAL = _PATIENT & _ARRIVAL
+_OCCASION_KEYS = (_score.recorded_at, _score.context, _score.visit_id, _score.intake_id)
+_CHART_COUNTS = db.select(
+    db.select(func.count()).where(_PATIENT).scalar_subquery(),
+    db.select(func.count())
+    .select_from(db.select(*_OCCASION_KEYS).where(_CHART_ARRIVAL).distinct().subquery())
+    .scalar_subquery(),
+)
+# The newest arrivals only: the index on (patient, time) is read backwards for their moments, so a long
+# history is not grouped whole to draw thirty points.
+_NEWEST_MOMENTS = (
+    db.select(_score.recorded_at)
+    .where(_CHART_ARRIVAL)
+    .distinct()
+    .order_by(_score.recorded_at.desc())
+    .limit(SPARKLINE_OCCASIONS)
+    .subquery()
+)
+_CHART_WORST = (
+    db.select(_score.recorded_at, func.max(_score.score), _score.context)
+    .where(
+        _CHART_ARRIVAL,
+        _score.recorded_at >= db.select(func.min(_NEWEST_MOMENTS.c.recorded_at)).scalar_subquery(),
+    )
+    .group_by(*_OCCASION_KEYS)
+    .order_by(_score.recorded_at.desc())
+    .limit(SPARKLINE_OCCASIONS)
+)
+# Each region's newest arrival moment (one pass over the patient's arrivals, grouped by region), then every
+# arrival score at those moments through the index on (patient, time): a region's newest is its score at the
+# latest of them, the last recorded when two share a moment.
+_CHART_LATEST = (
+    db.select(_score.region_code, _score.score)
+    .where(
+        _CHART_ARRIVAL,
+        _score.recorded_at.in_(
+            db.select(func.max(_score.recorded_at)).where(_CHART_ARRIVAL).group_by(_score.region_code)
+        ),
+    )
+    .order_by(_score.recorded_at, _score.id)
+)
+
+
 def load_chart_scores(patient_id: int) -> ChartScores:
     """Load the chart section's scores: counts, the latest arrivals' worst, each region's latest (three queries)."""
-    arrival = (PainScore.patient_id == patient_id) & PainScore.context.in_(ARRIVAL_CONTEXTS)
-    keys = (PainScore.recorded_at, PainScore.context, PainScore.visit_id, PainScore.intake_id)
-    arrival_occasions = db.select(*keys).where(arrival).distinct().subquery()
-    score_count, arrival_count = db.session.execute(
-        db.select(
-            db.select(func.count()).where(PainScore.patient_id == patient_id).scalar_subquery(),
-            db.select(func.count()).select_from(arrival_occasions).scalar_subquery(),
-        )
-    ).one()
-    # The newest arrivals only: the index on (patient, time) is read backwards for their moments, so a long
-    # history is not grouped whole to draw thirty points.
-    newest_moments = (
-        db.select(PainScore.recorded_at)
-        .where(arrival)
-        .distinct()
-        .order_by(PainScore.recorded_at.desc())
-        .limit(SPARKLINE_OCCASIONS)
-        .subquery()
-    )
-    worst = db.session.execute(
-        db.select(PainScore.recorded_at, func.max(PainScore.score), PainScore.context)
-        .where(
-            arrival,
-            PainScore.recorded_at >= db.select(func.min(newest_moments.c.recorded_at)).scalar_subquery(),
-        )
-        .group_by(*keys)
-        .order_by(PainScore.recorded_at.desc())
-        .limit(SPARKLINE_OCCASIONS)
-    ).all()
-    # Each region's newest arrival moment (one pass over the patient's arrivals, grouped by region), then
-    # every arrival score at those moments through the index on (patient, time): a region's newest is its
-    # score at the latest of them, the last recorded when two share a moment.
-    regions_newest = db.select(func.max(PainScore.recorded_at)).where(arrival).group_by(PainScore.region_code)
-    latest: dict[str, float] = {}
-    for code, score in db.session.execute(
-        db.select(PainScore.region_code, PainScore.score)
-        .where(arrival, PainScore.recorded_at.in_(regions_newest))
-        .order_by(PainScore.recorded_at, PainScore.id)
-    ):
-        latest[code] = score
+    parameters = {"patient_id": patient_id}
+    score_count, arrival_count = db.session.execute(_CHART_COUNTS, parameters).one()
+    worst = db.session.execute(_CHART_WORST, parameters).all()
+    latest: dict[str, float] = {code: score for code, score in db.session.execute(_CHART_LATEST, parameters)}
     return ChartScores(
         score_count=int(score_count or 0),
         arrival_count=int(arrival_count or 0),
