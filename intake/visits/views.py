@@ -2,7 +2,8 @@
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from intake.audit import models as audit
@@ -28,7 +29,7 @@ from intake.visits.forms import (
     read_note_form,
     whole_number,
 )
-from intake.visits.models import PointProtocol, Visit
+from intake.visits.models import PointProtocol, SafetyOverride, Visit
 from intake.visits.note_fields import NOT_REPEATED_FROM_LAST_VISIT
 from intake.visits.note_record import effective_note, read_note
 from intake.visits.points import all_points, search_points
@@ -81,13 +82,33 @@ def start(patient_id: int):
     return redirect(url_for("visits.edit", patient_id=patient.id, visit_id=visit.id))
 
 
+#: The note as the read page shows it: the visit with its patient and practitioner in one row, its points,
+#: electro pairs, safety overrides (with who recorded them) and amendments beside it, built once.
+_SHOWN_VISIT = (
+    select(Visit)
+    .where(
+        Visit.id == bindparam("visit_id", type_=Integer),
+        Visit.patient_id == bindparam("patient_id", type_=Integer),
+    )
+    .options(
+        joinedload(Visit.patient),
+        joinedload(Visit.practitioner),
+        selectinload(Visit.points),
+        selectinload(Visit.electro_pairs),
+        selectinload(Visit.overrides).joinedload(SafetyOverride.recorded_by),
+        selectinload(Visit.amendments),
+    )
+)
+
+
 @bp.route(NOTE_URL)
 @roles_required(*CLINICAL)
 def show(patient_id: int, visit_id: int):
-    visit = get_visit(patient_id, visit_id)
-    _record(audit.VIEW, visit)
-    db.session.commit()
-    return render_template(
+    visit = db.session.scalar(_SHOWN_VISIT, {"visit_id": visit_id, "patient_id": patient_id})
+    if visit is None:
+        abort(404)
+    # Drawn before the commit that records the look: the page is read in one transaction.
+    html = render_template(
         "visits/show.html",
         visit=visit,
         patient=visit.patient,
@@ -96,6 +117,9 @@ def show(patient_id: int, visit_id: int):
         alerts=patient_alerts(patient_id),
         may_write=operations.may_write(visit, current_user),
     )
+    _record(audit.VIEW, visit)
+    db.session.commit()
+    return html
 
 
 def _amended_fields(visit: Visit) -> dict[str, list[tuple[int, str]]]:
