@@ -22,7 +22,7 @@ from datetime import date
 from functools import reduce
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, any_, bindparam, column, func, literal_column, not_, or_, table, tuple_
+from sqlalchemy import and_, any_, bindparam, case, column, func, literal_column, not_, or_, table, tuple_
 
 from intake.extensions import db
 from intake.patients.models import NAME_SEARCH_TABLE, Patient
@@ -123,6 +123,8 @@ class PatientSearch:
     parts: tuple[Any, ...]  # conditions that no patient matches two of, together matching ``condition``
     #: Matches fall anywhere in the alphabet (phone digits), so list order soon reaches a page of them.
     spread_over_names: bool = False
+    #: Each part is a range of a B-tree index, cheap to walk twice (not a trigram lookup, which would run twice).
+    by_btree: bool = True
 
 
 EVERY_PATIENT = PatientSearch(condition=None, parts=(None,))
@@ -163,8 +165,8 @@ def patient_search(query: str) -> PatientSearch:
     # The long words find the few candidates by index; a short word ("is patel") only sifts those.
     matching = or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
     if _dialect() == "postgresql":
-        return _only(_among_ids_found_first(matching))
-    return _only(matching)
+        matching = _among_ids_found_first(matching)
+    return PatientSearch(condition=matching, parts=(matching,), by_btree=False)
 
 
 def _digits_search(digits: str) -> PatientSearch:
@@ -287,13 +289,23 @@ def patient_page(
 
 
 def _capped_count(search: PatientSearch, kept, count_cap: int):
-    """Return a SELECT of the matches, each part counted up to the cap (more than the cap: cap + 1 or more)."""
+    """Return a SELECT of the matches, each part counted up to the cap (more than the cap: cap + 1 or more).
+
+    Of an index range, whether a match lies beyond the cap is asked first (a walk that reads nothing of each
+    entry), and only a part within the cap is counted, by a plain count(*): both cheaper than counting a LIMITed
+    subquery. Trigram matches are found once, in a LIMITed subquery selecting a constant.
+    """
     counts = []
     for part in search.parts:
         conditions = [c for c in (part, kept) if c is not None]
-        # A constant, not a column: SQLite then reads nothing from each index entry it counts (half the time).
-        matching = db.select(literal_column("1")).where(*conditions).limit(count_cap + 1).subquery()
-        counts.append(db.select(func.count()).select_from(matching).scalar_subquery())
+        matching = db.select(literal_column("1")).where(*conditions)
+        if search.by_btree:
+            beyond_cap = matching.limit(1).offset(count_cap).exists()
+            counted = db.select(func.count()).select_from(Patient).where(*conditions).scalar_subquery()
+            counts.append(case((beyond_cap, count_cap + 1), else_=counted))
+        else:
+            capped = matching.limit(count_cap + 1).subquery()
+            counts.append(db.select(func.count()).select_from(capped).scalar_subquery())
     return db.select(reduce(operator.add, counts))
 
 

@@ -103,3 +103,11 @@ def test_many_phone_matches_are_read_in_list_order_and_counted_from_the_index(ap
         # The page: the list-order index, nothing sorted; the count: the phone index alone, no patient's row.
         assert "ix_patient_list_order" in page_plan and "TEMP B-TREE" not in page_plan, page_plan
         assert "COVERING INDEX ix_patient_phone_digits" in count_plan, count_plan
+
+
+@pytest.mark.parametrize("cap, shown", [(5, "More than 5 patients matching"), (8, "8 patients matching")])
+def test_a_phone_search_counts_up_to_the_cap(app, client, login, make_patient, cap, shown):
+    app.config["PATIENT_COUNT_CAP"] = cap
+    login("front_desk")
+    _clinic_sharing_an_exchange(make_patient)
+    assert shown in client.get("/patients/", query_string={"q": "780-555"}).get_data(as_text=True)
