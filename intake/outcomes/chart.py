@@ -9,7 +9,7 @@ from intake.outcomes.summary import load_progress
 
 
 def progress_section(patient) -> dict:
-    """Load the patient's episodes and the progress of the most recent one."""
+    """Load the patient's episodes and the most recent one's progress in brief (regions and charts are on its page)."""
     episodes = patient_episodes(patient.id)
     shown = episodes[0] if episodes else None
-    return {"episodes": episodes, "progress": load_progress(shown) if shown else None}
+    return {"episodes": episodes, "progress": load_progress(shown, full=False) if shown else None}

@@ -200,11 +200,11 @@ def flare_ups_by_month(
     last = max(until, max(m.at for m in flare_ups))
     starts = month_starts(started_at, last)
     counts = [0] * len(starts)
+    first = to_clinic_time(starts[0])
+    first_index = first.year * 12 + first.month
     for measurement in flare_ups:
         at = to_clinic_time(measurement.at)
-        index = (at.year * 12 + at.month) - (
-            to_clinic_time(starts[0]).year * 12 + to_clinic_time(starts[0]).month
-        )
+        index = at.year * 12 + at.month - first_index
         if 0 <= index < len(counts):
             counts[index] += int(measurement.value)
     return [

@@ -39,7 +39,7 @@ from intake.pain.graphs import ChartPoint, LineChart, TimeAxis, line_chart
 from intake.pain.models import AFTER_TREATMENT, ARRIVAL_CONTEXTS, BEFORE_TREATMENT, PainScore
 from intake.pain.progress import pain_change, pain_meaningful_drop
 from intake.pain.regions import REGION_BY_CODE, REGIONS
-from intake.questionnaire.models import SUBMITTED, Intake
+from intake.questionnaire.models import INTAKE_FORM, SUBMITTED, Intake
 from intake.visits.models import KIND_LABELS, ElectroPair, Visit
 
 ARRIVALS = ARRIVAL_CONTEXTS  # pain as the patient arrives, a check-in by the patient included
@@ -111,7 +111,9 @@ def _occasions(state: EpisodeState) -> list[Occasion]:
     conditions = [PainScore.patient_id == episode.patient_id, PainScore.recorded_at >= episode.started_at]
     if episode.closed_at is not None:
         conditions.append(PainScore.recorded_at < episode.closed_at)
-    rows = db.session.execute(
+    # Plain rows through the session's connection: a long episode has thousands of scores, and read-only
+    # columns need none of the ORM's result handling.
+    rows = db.session.connection().execute(
         db.select(
             PainScore.recorded_at,
             PainScore.context,
@@ -122,12 +124,15 @@ def _occasions(state: EpisodeState) -> list[Occasion]:
         )
         .where(*conditions)
         .order_by(PainScore.recorded_at, PainScore.id)
-    ).all()
+    )
     occasions: dict[tuple, Occasion] = {}
-    for row in rows:
-        key = (row.recorded_at, row.context, row.visit_id, row.intake_id)
-        occasion = occasions.setdefault(key, Occasion(row.recorded_at, row.context, row.visit_id))
-        occasion.scores[row.region_code] = float(row.score)
+    for recorded_at, context, visit_id, intake_id, region_code, score in rows:
+        occasion = occasions.get((recorded_at, context, visit_id, intake_id))
+        if occasion is None:
+            occasion = occasions[(recorded_at, context, visit_id, intake_id)] = Occasion(
+                recorded_at, context, visit_id
+            )
+        occasion.scores[region_code] = float(score)
     return list(occasions.values())
 
 
@@ -135,6 +140,10 @@ def _odi(state: EpisodeState) -> list[Measurement]:
     episode = state.episode
     conditions = [
         Intake.patient_id == episode.patient_id,
+        # ODI is scored on the intake (a check-in has none): naming the form lets the patient's index
+        # (patient, form, status, submitted) find the rows, where SQLite without statistics would otherwise
+        # walk every submitted intake of the clinic since the episode started, (status, submitted_at).
+        Intake.form_kind == INTAKE_FORM,
         Intake.status == SUBMITTED,
         Intake.odi_percent.is_not(None),
         Intake.submitted_at >= episode.started_at,
@@ -179,8 +188,10 @@ def _immediate(occasions: list[Occasion]) -> Statement | None:
     for pair in by_visit.values():
         first, after = pair.get(BEFORE_TREATMENT, {}), pair.get(AFTER_TREATMENT, {})
         paired = sorted(set(first) & set(after))
-        if paired:
-            effects.append((fmean(first[c] for c in paired), fmean(after[c] for c in paired)))
+        if paired:  # whole-number scores: a plain sum is exact (fmean costs more, once per visit)
+            effects.append(
+                (sum(first[c] for c in paired) / len(paired), sum(after[c] for c in paired) / len(paired))
+            )
     if not effects:
         return None
     change = pain_change(fmean(b for b, _ in effects), fmean(a for _, a in effects))
@@ -213,9 +224,9 @@ def _visit_statement(state: EpisodeState, visits: list[VisitFacts]) -> Statement
 
 
 def build_progress(
-    state: EpisodeState, visits: list[VisitFacts], occasions: list[Occasion], odi, peg
+    state: EpisodeState, visits: list[VisitFacts], occasions: list[Occasion], odi, peg, *, full: bool = True
 ) -> EpisodeProgress:
-    """Turn an episode's measurements into its sentences and its complaint's chart."""
+    """Turn an episode's measurements into its sentences and charts (``full`` false: the chart's brief sentences)."""
     area = AREA_BY_CODE[state.episode.complaint_area]
     arrivals = [o for o in occasions if o.context in ARRIVALS]
     complaint_series = _worst(arrivals, set(area.region_codes))
@@ -224,7 +235,7 @@ def build_progress(
         {code for o in arrivals for code in o.scores}, key=lambda code: _REGION_ORDER.get(code, 99)
     )
     regions = []
-    for code in region_codes:
+    for code in region_codes if full else ():  # each region's sentence is on the full summary only
         series = [Measurement(o.at, o.scores[code]) for o in arrivals if code in o.scores]
         label = REGION_BY_CODE[code].label if code in REGION_BY_CODE else code
         regions.append(
@@ -255,6 +266,8 @@ def build_progress(
         flare_ups=flare_up_statement(flare_ups, state.episode.started_at, until),
         reactions=reaction_statement([v.reactions for v in visits]),
     )
+    if not full:
+        return EpisodeProgress(state, visits, summary, None)
     months = flare_ups_by_month(flare_ups, state.episode.started_at, until)
     return EpisodeProgress(
         state,
@@ -300,6 +313,6 @@ def _complaint_chart(label: str, occasions: list[Occasion], codes: set[str]) -> 
     )
 
 
-def load_progress(state: EpisodeState) -> EpisodeProgress:
-    """Load one episode's measurements (four queries) and summarise its progress."""
-    return build_progress(state, _visits(state), _occasions(state), _odi(state), _peg(state))
+def load_progress(state: EpisodeState, *, full: bool = True) -> EpisodeProgress:
+    """Load one episode's measurements (four queries) and summarise its progress (``full`` false: for the chart)."""
+    return build_progress(state, _visits(state), _occasions(state), _odi(state), _peg(state), full=full)
