@@ -357,7 +357,10 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(clinic_time.format_datetime, "datetime")
     app.add_template_filter(clinic_time.format_date, "date")
 
+    from intake.layout import register_layout
     from intake.pain.bodymap import body_map_template_context
+
+    register_layout(app)
 
     # Globals rather than a context processor, so macros imported without context see them too.
     app.jinja_env.globals.update(body_map_template_context())
