@@ -19,10 +19,26 @@ import operator
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, any_, bindparam, case, column, func, literal_column, not_, or_, table, tuple_
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    not_,
+    or_,
+    table,
+    tuple_,
+)
+from sqlalchemy.sql import visitors
 
 from intake.extensions import db
 from intake.patients.models import NAME_SEARCH_TABLE, Patient
@@ -56,9 +72,14 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column, text: str):
-    """Match ``column`` containing ``text``, whatever the case (PostgreSQL: by its trigram index on lower())."""
-    return func.lower(column).like(f"%{_escape_like(text.lower())}%", escape="\\")
+def _contains_pattern(text: str) -> str:
+    """Return the LIKE pattern of a lower-cased column containing ``text`` (PostgreSQL: by its trigram index)."""
+    return f"%{_escape_like(text.lower())}%"
+
+
+def _contains(column, name: str):
+    """Match ``column`` containing the text bound as ``name`` (a pattern of ``_contains_pattern``), any case."""
+    return func.lower(column).like(bindparam(name, type_=String()), escape="\\")
 
 
 def _phrase(text: str) -> str:
@@ -66,34 +87,30 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _found_in_name_search(columns, texts: list[str]):
-    """Match patients whose ``columns`` contain every one of ``texts`` (each in any of them), by the FTS5 table."""
+def _name_search_expression(columns, texts: list[str]) -> str:
+    """Return the FTS5 query matching ``columns`` that contain every one of ``texts`` (each in any of them)."""
     names = " ".join(each.key for each in columns)
-    expression = " AND ".join(f"{{{names}}} : {_phrase(text)}" for text in texts)
-    found = db.select(_name_search.c.rowid).where(literal_column(NAME_SEARCH_TABLE).match(expression))
-    return Patient.id.in_(found)
+    return " AND ".join(f"{{{names}}} : {_phrase(text)}" for text in texts)
 
 
-def _chart_number_contains(text: str):
-    if _dialect() == "sqlite":
-        return _found_in_name_search([Patient.chart_number], [text])
-    return _contains(Patient.chart_number, text)
-
-
-def _names_contain(words: list[str]):
-    """Match patients with each word somewhere in their first, last or preferred name."""
-    if _dialect() == "sqlite":
-        return _found_in_name_search(NAME_COLUMNS, words)
-    return and_(*(or_(*(_contains(name, word) for name in NAME_COLUMNS)) for word in words))
+def _found_in_name_search(name: str):
+    """Match patients the FTS5 table finds for the query bound as ``name``."""
+    match = literal_column(NAME_SEARCH_TABLE).match(bindparam(name, type_=String()))
+    return Patient.id.in_(db.select(_name_search.c.rowid).where(match))
 
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def _after_prefix(prefix: str) -> str:
+    """Return the first text after every text starting with ``prefix``, in code-point order."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def _prefix_range(column, prefix: str):
     """Match ``column`` starting with ``prefix`` as a range of code points, which any B-tree index serves."""
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return and_(column >= prefix, column < _after_prefix(prefix))
 
 
 def _starts_with(column, prefix: str):
@@ -116,8 +133,8 @@ def _chart_number(query: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class PatientSearch:
-    """What staff typed, as SQL: the condition patients match, and its parts, each counted from its own index."""
+class SearchSQL:
+    """A kind of search as SQL with its values bound by name: the condition and its parts, built once."""
 
     condition: Any  # None: every patient
     parts: tuple[Any, ...]  # conditions that no patient matches two of, together matching ``condition``
@@ -127,16 +144,34 @@ class PatientSearch:
     by_btree: bool = True
 
 
-EVERY_PATIENT = PatientSearch(condition=None, parts=(None,))
+@dataclass(frozen=True)
+class PatientSearch:
+    """What staff typed: the kind of search (``shape``, whose SQL is built once) and the values it binds."""
+
+    shape: tuple
+    values: dict[str, Any]
+
+    @property
+    def sql(self) -> SearchSQL:
+        return _search_sql(self.shape)
 
 
-def _only(condition) -> PatientSearch:
-    return PatientSearch(condition=condition, parts=(condition,))
+EVERY_PATIENT = PatientSearch(shape=("all",), values={})
+NO_PATIENT = PatientSearch(shape=("nothing",), values={})
 
 
 def patient_search_filter(query: str):
     """Return a SQL condition matching patients for what staff typed, or None for 'all'."""
-    return patient_search(query).condition
+    search = patient_search(query)
+    condition = search.sql.condition
+    if condition is None:
+        return None
+
+    def bind_value(bind) -> None:
+        if bind.key in search.values:
+            bind.value, bind.required = search.values[bind.key], False
+
+    return visitors.cloned_traverse(condition, {}, {"bindparam": bind_value})
 
 
 def patient_search(query: str) -> PatientSearch:
@@ -146,7 +181,7 @@ def patient_search(query: str) -> PatientSearch:
         return EVERY_PATIENT
     if DATE_PATTERN.match(query):
         try:
-            return _only(Patient.date_of_birth == date.fromisoformat(query))
+            return PatientSearch(("birth_date",), {"birth_date": date.fromisoformat(query)})
         except ValueError:
             pass
     digits = re.sub(r"\D", "", query)
@@ -156,33 +191,111 @@ def patient_search(query: str) -> PatientSearch:
     long_words = [w for w in words if len(w) >= TRIGRAM]
     short_words = [w for w in words if len(w) < TRIGRAM]
     if not words:  # separators alone
-        return _only(Patient.id.is_(None))
-    sifted_by_short_words = [or_(*(_contains(name, word) for name in NAME_COLUMNS)) for word in short_words]
+        return NO_PATIENT
+    dialect = _dialect()
+    values: dict[str, Any] = {f"sift_{n}": _contains_pattern(word) for n, word in enumerate(short_words)}
     if not long_words:
-        # Nothing a trigram index can look up: the surname starts with one of the words (by its index), and
-        # every word is in a name ("wu li" finds Li Wu).
-        return _only(and_(or_(*(surname_starts_with(w) for w in short_words)), *sifted_by_short_words))
-    # The long words find the few candidates by index; a short word ("is patel") only sifts those.
-    matching = or_(_chart_number_contains(query), and_(_names_contain(long_words), *sifted_by_short_words))
-    if _dialect() == "postgresql":
-        matching = _among_ids_found_first(matching)
-    return PatientSearch(condition=matching, parts=(matching,), by_btree=False)
+        for n, word in enumerate(short_words):
+            prefix = search_key(word)
+            if dialect == "postgresql":
+                values[f"surname_{n}"] = f"{_escape_like(prefix)}%"
+            else:
+                values[f"surname_{n}"], values[f"surname_after_{n}"] = prefix, _after_prefix(prefix)
+        return PatientSearch(("short_words", len(short_words), dialect), values)
+    if dialect == "sqlite":
+        values["chart_contains"] = _name_search_expression([Patient.chart_number], [query])
+        values["names_contain"] = _name_search_expression(NAME_COLUMNS, long_words)
+    else:
+        values["chart_contains"] = _contains_pattern(query)
+        values.update({f"word_{n}": _contains_pattern(word) for n, word in enumerate(long_words)})
+    return PatientSearch(("words", len(long_words), len(short_words), dialect), values)
 
 
 def _digits_search(digits: str) -> PatientSearch:
     """Digits alone: the start of a phone number, or a chart number (1001 is C-001001) — both by index."""
-    # Digits sort alike in any locale, so a code-point range is the prefix everywhere.
-    phone = _prefix_range(Patient.phone_digits, digits) if len(digits) >= 3 else None
+    values = {}
+    if len(digits) >= 3:
+        # Digits sort alike in any locale, so a code-point range is the prefix everywhere.
+        values["phone"], values["phone_after"] = digits, _after_prefix(digits)
     chart_number = _chart_number(digits)
-    chart = Patient.chart_number == chart_number if chart_number is not None else None
-    if phone is None and chart is None:
+    if chart_number is not None:
+        values["chart_number"] = chart_number
+    if not values:
+        return NO_PATIENT
+    return PatientSearch(("digits", "phone" in values, "chart_number" in values), values)
+
+
+@lru_cache(maxsize=256)
+def _search_sql(shape: tuple) -> SearchSQL:
+    """Build the SQL of a kind of search once, its values bound by name."""
+    kind = shape[0]
+    if kind == "all":
+        return SearchSQL(condition=None, parts=(None,))
+    if kind == "nothing":
         return _only(Patient.id.is_(None))
-    if phone is None:
+    if kind == "birth_date":
+        return _only(Patient.date_of_birth == bindparam("birth_date", type_=Date()))
+    if kind == "digits":
+        return _digits_sql(has_phone=shape[1], has_chart_number=shape[2])
+    if kind == "short_words":
+        return _short_words_sql(count=shape[1], dialect=shape[2])
+    return _words_sql(long_count=shape[1], short_count=shape[2], dialect=shape[3])
+
+
+def _only(condition) -> SearchSQL:
+    return SearchSQL(condition=condition, parts=(condition,))
+
+
+def _digits_sql(*, has_phone: bool, has_chart_number: bool) -> SearchSQL:
+    phone = and_(
+        Patient.phone_digits >= bindparam("phone", type_=String()),
+        Patient.phone_digits < bindparam("phone_after", type_=String()),
+    )
+    chart = Patient.chart_number == bindparam("chart_number", type_=String())
+    if not has_phone:
         return _only(chart)
-    if chart is None:
-        return PatientSearch(condition=phone, parts=(phone,), spread_over_names=True)
+    if not has_chart_number:
+        return SearchSQL(condition=phone, parts=(phone,), spread_over_names=True)
     parts = (phone, and_(chart, not_(phone)))  # a chart number whose phone starts so is counted once
-    return PatientSearch(condition=or_(phone, chart), parts=parts, spread_over_names=True)
+    return SearchSQL(condition=or_(phone, chart), parts=parts, spread_over_names=True)
+
+
+def _sifted_by_short_words(count: int) -> list:
+    return [or_(*(_contains(name, f"sift_{n}") for name in NAME_COLUMNS)) for n in range(count)]
+
+
+def _short_words_sql(*, count: int, dialect: str) -> SearchSQL:
+    """Nothing a trigram index can look up: the surname starts with one of the words (by its index), and every
+    word is in a name ("wu li" finds Li Wu)."""
+    key = Patient.last_name_key
+    starts: list[Any]
+    if dialect == "postgresql":
+        starts = [key.like(bindparam(f"surname_{n}", type_=String()), escape="\\") for n in range(count)]
+    else:
+        starts = [
+            and_(
+                key >= bindparam(f"surname_{n}", type_=String()),
+                key < bindparam(f"surname_after_{n}", type_=String()),
+            )
+            for n in range(count)
+        ]
+    return _only(and_(or_(*starts), *_sifted_by_short_words(count)))
+
+
+def _words_sql(*, long_count: int, short_count: int, dialect: str) -> SearchSQL:
+    """The long words find the few candidates by index; a short word ("is patel") only sifts those."""
+    if dialect == "sqlite":
+        chart = _found_in_name_search("chart_contains")
+        names = _found_in_name_search("names_contain")
+    else:
+        chart = _contains(Patient.chart_number, "chart_contains")
+        names = and_(
+            *(or_(*(_contains(name, f"word_{n}") for name in NAME_COLUMNS)) for n in range(long_count))
+        )
+    matching = or_(chart, and_(names, *_sifted_by_short_words(short_count)))
+    if dialect == "postgresql":
+        matching = _among_ids_found_first(matching)
+    return SearchSQL(condition=matching, parts=(matching,), by_btree=False)
 
 
 def _among_ids_found_first(condition):
@@ -241,42 +354,30 @@ def patient_page(
     """Fetch one page of ``search``'s matches in list order after (or before) a patient's place in it (keyset paging).
 
     The page is found from the index whatever its depth (no OFFSET), and the patient whose place it starts from
-    is named by id, so no name is in the address.
+    is named by id, so no name is in the address. Each statement is built once per kind of search and reused.
     """
-    if show_archived:
-        kept = None
-    elif search.condition is None:
-        # The list: read in order from ix_patient_list_order (is_archived, last_name, first_name, id).
-        kept = Patient.is_archived.is_(False)
-    else:
-        # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
-        # finding the few matches by the phone, birth date or chart number index.
-        kept = Patient.is_archived.is_not(True)
-    counted = db.session.scalar(_capped_count(search, kept, count_cap)) or 0
-    statement = db.select(*LISTED_COLUMNS)
-    if search.spread_over_names and not show_archived and counted > list_walk_from:
-        # Many matches spread over the alphabet: list order reaches a page of them within a few hundred rows.
-        statement = statement.where(Patient.is_archived.is_(False), search.condition).with_hint(
-            Patient, "INDEXED BY ix_patient_list_order", "sqlite"
+    values = dict(search.values)
+    counted = db.session.scalar(_count_statement(search.shape, show_archived, count_cap), values) or 0
+    walk = search.sql.spread_over_names and not show_archived and counted > list_walk_from
+    anchor_id = after if after is not None else before
+    anchor = db.session.execute(_KEY_OF, {"patient_id": anchor_id}).first() if (after or before) else None
+    if anchor is not None:
+        values.update(
+            anchor_last_name=anchor.last_name, anchor_first_name=anchor.first_name, anchor_id=anchor.id
         )
-    else:
-        statement = statement.where(*(c for c in (search.condition, kept) if c is not None))
-    key = tuple_(*LIST_ORDER)
-    anchor = _key_of(after if after is not None else before) if (after or before) else None
     rows: list[ListedPatient] = []
     if anchor is not None and after is not None:
-        rows = _fetch(statement.where(key > anchor).order_by(*LIST_ORDER), per_page)
+        rows = _fetch(_page_statement(search.shape, show_archived, walk, "after", per_page), values)
         has_previous, has_next = bool(rows), len(rows) > per_page
         rows = rows[:per_page]
     elif anchor is not None:
-        backwards = statement.where(key < anchor).order_by(*(column.desc() for column in LIST_ORDER))
-        rows = _fetch(backwards, per_page)
+        rows = _fetch(_page_statement(search.shape, show_archived, walk, "before", per_page), values)
         has_previous, has_next = len(rows) > per_page, bool(rows)
         rows = list(reversed(rows[:per_page]))
         if len(rows) < per_page:
             rows = []  # near the start: show the first page, full
     if not rows:
-        rows = _fetch(statement.order_by(*LIST_ORDER), per_page)
+        rows = _fetch(_page_statement(search.shape, show_archived, walk, "first", per_page), values)
         has_previous, has_next = False, len(rows) > per_page
         rows = rows[:per_page]
     return PatientPage(
@@ -288,18 +389,33 @@ def patient_page(
     )
 
 
-def _capped_count(search: PatientSearch, kept, count_cap: int):
+def _kept(sql: SearchSQL, show_archived: bool):
+    """Return the condition on is_archived a page of ``sql`` adds, or None when archived patients are shown."""
+    if show_archived:
+        return None
+    if sql.condition is None:
+        # The list: read in order from ix_patient_list_order (is_archived, last_name, first_name, id).
+        return Patient.is_archived.is_(False)
+    # A search: IS NOT TRUE keeps SQLite (no statistics) from walking every patient in list order instead of
+    # finding the few matches by the phone, birth date or chart number index.
+    return Patient.is_archived.is_not(True)
+
+
+@lru_cache(maxsize=256)
+def _count_statement(shape: tuple, show_archived: bool, count_cap: int):
     """Return a SELECT of the matches, each part counted up to the cap (more than the cap: cap + 1 or more).
 
     Of an index range, whether a match lies beyond the cap is asked first (a walk that reads nothing of each
     entry), and only a part within the cap is counted, by a plain count(*): both cheaper than counting a LIMITed
     subquery. Trigram matches are found once, in a LIMITed subquery selecting a constant.
     """
+    sql = _search_sql(shape)
+    kept = _kept(sql, show_archived)
     counts = []
-    for part in search.parts:
+    for part in sql.parts:
         conditions = [c for c in (part, kept) if c is not None]
         matching = db.select(literal_column("1")).where(*conditions)
-        if search.by_btree:
+        if sql.by_btree:
             beyond_cap = matching.limit(1).offset(count_cap).exists()
             counted = db.select(func.count()).select_from(Patient).where(*conditions).scalar_subquery()
             counts.append(case((beyond_cap, count_cap + 1), else_=counted))
@@ -309,14 +425,37 @@ def _capped_count(search: PatientSearch, kept, count_cap: int):
     return db.select(reduce(operator.add, counts))
 
 
-_KEY_OF = db.select(*LIST_ORDER).where(Patient.id == bindparam("patient_id"))
+_ANCHOR = tuple_(
+    bindparam("anchor_last_name", type_=String()),
+    bindparam("anchor_first_name", type_=String()),
+    bindparam("anchor_id", type_=Integer()),
+)
 
 
-def _key_of(patient_id: int | None):
-    """Return the list-order key of a patient as literals, so the index is entered at its place, or None."""
-    found = db.session.execute(_KEY_OF, {"patient_id": patient_id}).first()
-    return tuple_(*(db.literal(value) for value in found)) if found is not None else None
+@lru_cache(maxsize=512)
+def _page_statement(shape: tuple, show_archived: bool, walk: bool, direction: str, per_page: int):
+    """Return the SELECT of a page: the first, the one after the anchor's place, or the one before it."""
+    sql = _search_sql(shape)
+    statement = db.select(*LISTED_COLUMNS)
+    if walk:
+        # Many matches spread over the alphabet: list order reaches a page of them within a few hundred rows.
+        statement = statement.where(Patient.is_archived.is_(False), sql.condition).with_hint(
+            Patient, "INDEXED BY ix_patient_list_order", "sqlite"
+        )
+    else:
+        statement = statement.where(*(c for c in (sql.condition, _kept(sql, show_archived)) if c is not None))
+    key = tuple_(*LIST_ORDER)
+    if direction == "after":
+        statement = statement.where(key > _ANCHOR).order_by(*LIST_ORDER)
+    elif direction == "before":
+        statement = statement.where(key < _ANCHOR).order_by(*(column.desc() for column in LIST_ORDER))
+    else:
+        statement = statement.order_by(*LIST_ORDER)
+    return statement.limit(per_page + 1)
 
 
-def _fetch(statement, per_page: int) -> list[ListedPatient]:
-    return [ListedPatient(*row) for row in db.session.execute(statement.limit(per_page + 1))]
+_KEY_OF = db.select(*LIST_ORDER).where(Patient.id == bindparam("patient_id", type_=Integer()))
+
+
+def _fetch(statement, values: dict[str, Any]) -> list[ListedPatient]:
+    return [ListedPatient(*row) for row in db.session.execute(statement, values)]
