@@ -3,6 +3,8 @@
 Charts print cleanly and need no JavaScript. Marks of one kind are drawn as one path, so a
 chart of 300 visits stays a few elements; axis ticks fall on days, months or years by span.
 The SVG is written here, once per chart, rather than by a template loop over its ticks and marks.
+On a chart of many points each kind of mark is one SVG marker drawn at every vertex of one path, so a
+mark costs its two coordinates, not its outline: fifteen years of monthly means stay a small page.
 """
 
 from dataclasses import dataclass, field
@@ -90,7 +92,10 @@ class LineChart:
     x_ticks: list[Tick] = field(default_factory=list)
     arrival_line: str = ""
     after_line: str = ""
+    #: Each kind of mark and its path: the marks' outlines, or (kinds in ``vertex_marks``) the points alone.
     marks: list[tuple[str, str]] = field(default_factory=list)
+    vertex_marks: frozenset[str] = frozenset()
+    mark_radius: float = 3.4
     draft_marks: str = ""
     baseline_y: float | None = None
     meaningful_y: float | None = None
@@ -178,6 +183,19 @@ class LineChart:
             )
         for context, d in self.marks:
             fill, stroke, stroke_width = MARK_STYLE[context]
+            if context in self.vertex_marks:
+                marker = f"{chart_id}-mark-{context}"
+                box = 2 * self.mark_radius + 4
+                parts.append(
+                    f'<marker id="{marker}" viewBox="{-box / 2:g} {-box / 2:g} {box:g} {box:g}" '
+                    f'markerWidth="{box:g}" markerHeight="{box:g}" markerUnits="userSpaceOnUse">'
+                    f'<path d="{_mark_path(context, 0, 0, self.mark_radius)}" fill="{fill}" stroke="{stroke}" '
+                    f'stroke-width="{stroke_width}"/></marker>'
+                    f'<path class="trend-chart__marks trend-chart__marks--{context}" d="{d}" fill="none" '
+                    f'stroke="none" marker-start="url(#{marker})" marker-mid="url(#{marker})" '
+                    f'marker-end="url(#{marker})"/>'
+                )
+                continue
             parts.append(
                 f'<path class="trend-chart__marks trend-chart__marks--{context}" d="{d}" fill="{fill}" '
                 f'stroke="{stroke}" stroke-width="{stroke_width}"/>'
@@ -234,6 +252,20 @@ def _polyline(points: list[tuple[float, float]]) -> str:
     if len(points) < 2:
         return ""
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points)
+
+
+def _compact_path(points: list[tuple[float, float]]) -> str:
+    """Return a path through ``points`` on whole units, each step relative to the last (a chart of many points).
+
+    The steps are taken between the rounded points, so rounding never adds up along the line.
+    """
+    if not points:
+        return ""
+    whole = [(round(x), round(y)) for x, y in points]
+    (x0, y0), steps = whole[0], []
+    for (px, py), (qx, qy) in zip(whole, whole[1:], strict=False):
+        steps.append(f"{qx - px} {qy - py}")
+    return f"M{x0} {y0}" + ("l" + " ".join(steps) if steps else "")
 
 
 def time_ticks(axis: TimeAxis, x, max_ticks: int = MAX_X_TICKS) -> list[Tick]:
@@ -314,12 +346,29 @@ def line_chart(
     )
     placed = [(p, x(p.at), chart.y(p.value)) for p in points]
     arrivals = [(px, py) for p, px, py in placed if p.context != AFTER_TREATMENT]
-    chart.arrival_line = _polyline(arrivals)
-    chart.after_line = _polyline([(px, py) for p, px, py in placed if p.context == AFTER_TREATMENT])
-    by_context: dict[str, list[str]] = {}
+    afters = [(px, py) for p, px, py in placed if p.context == AFTER_TREATMENT]
+    if chart.thin:  # hundreds of points: whole units are finer than the marks drawn on them
+        chart.arrival_line = _compact_path(arrivals) if len(arrivals) > 1 else ""
+        chart.after_line = _compact_path(afters) if len(afters) > 1 else ""
+    else:
+        chart.arrival_line = _polyline(arrivals)
+        chart.after_line = _polyline(afters)
+    chart.mark_radius = radius
+    by_context: dict[str, list[tuple[float, float]]] = {}
     for p, px, py in placed:
-        by_context.setdefault(p.context, []).append(_mark_path(p.context, px, py, radius))
-    chart.marks = [(context, "".join(by_context[context])) for context in MARK_ORDER if context in by_context]
+        by_context.setdefault(p.context, []).append((px, py))
+    vertex_marks = set()
+    for context in MARK_ORDER:
+        at = by_context.get(context)
+        if not at:
+            continue
+        if chart.thin and len(at) > 1:
+            # Every vertex of the path gets the kind's marker (a lone point has no path to hang it on).
+            chart.marks.append((context, _compact_path(at)))
+            vertex_marks.add(context)
+        else:
+            chart.marks.append((context, "".join(_mark_path(context, px, py, radius) for px, py in at)))
+    chart.vertex_marks = frozenset(vertex_marks)
     chart.draft_marks = "".join(_ring_path(px, py, radius + 3) for p, px, py in placed if p.is_draft)
     if baseline is not None:
         chart.baseline_y = chart.y(baseline)

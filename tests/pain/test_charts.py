@@ -1,5 +1,6 @@
 """Server-drawn charts stay readable with many visits."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from intake.pain.graphs import ChartPoint, TimeAxis, line_chart
@@ -35,7 +36,11 @@ def test_many_visits_draw_thin_lines_and_one_path_per_kind_of_mark(app):
         chart = line_chart(points, TimeAxis.spanning([p.at for p in points]), y_max=10, summary="s")
     assert chart.thin
     assert [kind for kind, _ in chart.marks] == [BEFORE_TREATMENT, AFTER_TREATMENT]
-    assert chart.arrival_line.count("L") == 149 and chart.after_line.count("L") == 149
+    # One path through all 150 points of each line: a start and 149 steps.
+    assert (
+        len(re.findall(r"-?\d+", chart.arrival_line)) == 300
+        and len(re.findall(r"-?\d+", chart.after_line)) == 300
+    )
 
 
 def test_a_short_history_ticks_by_day(app):
@@ -60,3 +65,27 @@ def test_baseline_and_meaningful_line_are_placed_on_the_value_scale(app):
         )
     assert chart.baseline_y == chart.y(8) and chart.meaningful_y == chart.y(6)
     assert chart.meaningful_label_y - chart.baseline_label_y >= 11
+
+
+def test_many_points_draw_each_kind_of_mark_once_as_a_marker_on_every_point(app):
+    points = _visits(150)
+    with app.app_context():
+        chart = line_chart(points, TimeAxis.spanning([p.at for p in points]), y_max=10, summary="s")
+        svg = str(chart.svg("chart-x"))
+    assert svg.count("<marker ") == 2
+    for kind in (BEFORE_TREATMENT, AFTER_TREATMENT):
+        marks = re.search(
+            rf'<path class="trend-chart__marks trend-chart__marks--{kind}" d="([^"]+)"[^>]*>', svg
+        )
+        assert marks and f'marker-mid="url(#chart-x-mark-{kind})"' in marks.group(0)
+        assert len(re.findall(r"-?\d+", marks.group(1))) == 300  # a vertex for each of the 150 points
+
+
+def test_few_points_draw_each_mark_as_its_own_outline(app):
+    points = _visits(5)
+    with app.app_context():
+        svg = str(
+            line_chart(points, TimeAxis.spanning([p.at for p in points]), y_max=10, summary="s").svg("c")
+        )
+    assert "<marker" not in svg
+    assert svg.count("a3.4 3.4 0 1 0 6.8 0") == 10  # five visits, before and after: one circle each

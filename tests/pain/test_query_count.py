@@ -86,3 +86,30 @@ def test_the_history_of_a_300_visit_patient_stays_under_150_kb_as_monthly_means(
     assert "so each point is the month" in html and 'id="chart-region-hip_l"' in html
     table = client.get(f"/patients/{patient.id}/pain/table{query}")
     assert len(table.data) < 150_000
+
+
+def test_fifteen_years_of_many_regions_stay_under_150_kb_on_every_pain_page(
+    client, login, make_patient, make_treatment_history
+):
+    practitioner = login("practitioner")
+    patient = make_patient()
+    regions = (
+        "lower_back_l",
+        "lower_back_r",
+        "hip_l",
+        "hip_r",
+        "buttock_l",
+        "buttock_r",
+        "neck_back",
+        "head",
+    )
+    make_treatment_history(patient, practitioner, visits=300, regions=regions, every_days=18)
+    for page in ("?period=all", "", "table?period=all", "table"):
+        response = client.get(f"/patients/{patient.id}/pain/{page}")
+        assert response.status_code == 200
+        assert len(response.data) < 150_000, page
+    html = client.get(f"/patients/{patient.id}/pain/?period=all").get_data(as_text=True)
+    # Every region still has its chart of monthly means, before and after treatment marked.
+    assert all(f'id="chart-region-{code}"' in html for code in regions)
+    assert html.count("trend-chart__marks--before_treatment") >= len(regions) + 2
+    assert html.count("trend-chart__marks--after_treatment") >= len(regions) + 2
