@@ -153,12 +153,23 @@ class EventPage:
         return max(1, -(-self.total // self.per_page))
 
 
+def _capped_count(statement, cap: int):
+    """SQL: ``cap + 1`` when more than ``cap`` events match, else how many do, in one statement.
+
+    Whether a match lies beyond the cap is asked first (one step along an index to the cap-th entry, no
+    counting); only a count within the cap is counted, so the page never counts more than ``cap`` rows.
+    """
+    matching = statement.order_by(None).with_only_columns(AuditEvent.id)
+    beyond_cap = matching.limit(1).offset(cap).exists()
+    counted = db.select(db.func.count()).select_from(matching.subquery()).scalar_subquery()
+    return db.select(db.case((beyond_cap, cap + 1), else_=counted))
+
+
 def event_page(statement, *, page: int, per_page: int, count_cap: int = COUNT_CAP) -> EventPage:
     """Fetch one page (and one row more, to know if another follows) and count the matches up to ``count_cap``."""
     shown = statement.with_only_columns(*PAGE_COLUMNS).limit(per_page + 1).offset((page - 1) * per_page)
     rows = list(db.session.execute(shown))
-    matching = statement.order_by(None).with_only_columns(AuditEvent.id).limit(count_cap + 1).subquery()
-    counted = db.session.scalar(db.select(db.func.count()).select_from(matching)) or 0
+    counted = db.session.scalar(_capped_count(statement, count_cap)) or 0
     return EventPage(
         items=rows[:per_page],
         page=page,

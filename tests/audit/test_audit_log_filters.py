@@ -66,3 +66,22 @@ def test_a_rows_chart_number_opens_the_log_of_that_chart(client, login, make_pat
     assert link in html
     filtered = client.get(f"/audit/?chart_number={patient.chart_number}").get_data(as_text=True)
     assert "Okafor" in filtered and other.chart_number not in filtered
+
+
+def test_one_event_beyond_the_cap_says_more_than_and_a_filter_within_it_counts_exactly(app, client, login):
+    from intake.audit.operations import record_event
+    from intake.extensions import db
+
+    app.config["AUDIT_COUNT_CAP"] = 11
+    login("admin")
+    with app.app_context():
+        for n in range(12):
+            record_event("view", detail=f"event number {n:02d}")
+        record_event("export", detail="one export")
+        db.session.commit()
+    html = client.get("/audit/", query_string={"action": "view"}).get_data(as_text=True)
+    assert "More than 11 events match these filters." in html
+    html = client.get("/audit/", query_string={"action": "export"}).get_data(as_text=True)
+    assert "1 event matches these filters." in html
+    html = client.get("/audit/", query_string={"action": "sign"}).get_data(as_text=True)
+    assert "0 events match these filters." in html and "No events match these filters." in html
