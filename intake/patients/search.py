@@ -142,6 +142,8 @@ class SearchSQL:
     spread_over_names: bool = False
     #: Each part is a range of a B-tree index, cheap to walk twice (not a trigram lookup, which would run twice).
     by_btree: bool = True
+    #: The condition is one question of the FTS5 table (bound as ``name_search``), which counts its matches.
+    by_name_search: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,13 @@ def patient_search(query: str) -> PatientSearch:
                 values[f"surname_{n}"], values[f"surname_after_{n}"] = prefix, _after_prefix(prefix)
         return PatientSearch(("short_words", len(short_words), dialect), values)
     if dialect == "sqlite":
-        values["chart_contains"] = _name_search_expression([Patient.chart_number], [query])
-        values["names_contain"] = _name_search_expression(NAME_COLUMNS, long_words)
+        chart_contains = _name_search_expression([Patient.chart_number], [query])
+        names_contain = _name_search_expression(NAME_COLUMNS, long_words)
+        if not short_words:
+            # One question of the FTS5 table finds every match, so it can count them too.
+            values["name_search"] = f"({chart_contains}) OR ({names_contain})"
+            return PatientSearch(("name_search",), values)
+        values["chart_contains"], values["names_contain"] = chart_contains, names_contain
     else:
         values["chart_contains"] = _contains_pattern(query)
         values.update({f"word_{n}": _contains_pattern(word) for n, word in enumerate(long_words)})
@@ -237,6 +244,10 @@ def _search_sql(shape: tuple) -> SearchSQL:
         return _only(Patient.date_of_birth == bindparam("birth_date", type_=Date()))
     if kind == "digits":
         return _digits_sql(has_phone=shape[1], has_chart_number=shape[2])
+    if kind == "name_search":
+        return SearchSQL(
+            condition=_found_in_name_search("name_search"), parts=(None,), by_btree=False, by_name_search=True
+        )
     if kind == "short_words":
         return _short_words_sql(count=shape[1], dialect=shape[2])
     return _words_sql(long_count=shape[1], short_count=shape[2], dialect=shape[3])
@@ -410,6 +421,8 @@ def _count_statement(shape: tuple, show_archived: bool, count_cap: int):
     subquery. Trigram matches are found once, in a LIMITed subquery selecting a constant.
     """
     sql = _search_sql(shape)
+    if sql.by_name_search:
+        return _name_search_count(sql, show_archived, count_cap)
     kept = _kept(sql, show_archived)
     counts = []
     for part in sql.parts:
@@ -423,6 +436,28 @@ def _count_statement(shape: tuple, show_archived: bool, count_cap: int):
             capped = matching.limit(count_cap + 1).subquery()
             counts.append(db.select(func.count()).select_from(capped).scalar_subquery())
     return db.select(reduce(operator.add, counts))
+
+
+def _name_search_count(sql: SearchSQL, show_archived: bool, count_cap: int):
+    """Count the FTS5 table's matches up to the cap, less the archived among them, reading no patient's row.
+
+    The matches are counted up to the cap plus the archived ones, so that more than the cap left after taking
+    those away still says "more than".
+    """
+    match = literal_column(NAME_SEARCH_TABLE).match(bindparam("name_search", type_=String()))
+    found = db.select(literal_column("1")).select_from(_name_search).where(match)
+    if show_archived:
+        return db.select(
+            db.select(func.count()).select_from(found.limit(count_cap + 1).subquery()).label("n")
+        )
+    archived = (
+        db.select(func.count())
+        .select_from(Patient)
+        .where(Patient.is_archived.is_(True), sql.condition)
+        .scalar_subquery()
+    )
+    counted = db.select(func.count()).select_from(found.limit(count_cap + 1 + archived).subquery())
+    return db.select(counted.scalar_subquery() - archived)
 
 
 _ANCHOR = tuple_(
