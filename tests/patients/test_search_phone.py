@@ -33,9 +33,12 @@ def _clinic_sharing_an_exchange(make_patient):
 
 
 @pytest.mark.parametrize("walk_from", [3, 500])
-def test_a_phone_search_lists_its_matches_in_name_order_and_counts_them(app, client, login, make_patient, walk_from):
+def test_a_phone_search_lists_its_matches_in_name_order_and_counts_them(
+    app, client, login, make_patient, walk_from
+):
     app.config["PATIENTS_PER_PAGE"] = 3
-    app.config["PATIENT_LIST_WALK_FROM"] = walk_from  # 3: read in list order; 500: found by phone, then sorted
+    # 3: read in list order, sifting; 500: found by the phone index, then sorted
+    app.config["PATIENT_LIST_WALK_FROM"] = walk_from
     login("front_desk")
     _clinic_sharing_an_exchange(make_patient)
     seen = []
@@ -82,7 +85,9 @@ def test_a_chart_whose_phone_starts_with_its_own_number_is_counted_once(app, cli
     assert _names_in_order(html).count("Charted") == 1
 
 
-def test_many_phone_matches_are_read_in_list_order_and_counted_from_the_index(app, client, login, make_patient):
+def test_many_phone_matches_are_read_in_list_order_and_counted_from_the_index(
+    app, client, login, make_patient
+):
     app.config["PATIENT_LIST_WALK_FROM"] = 3
     login("front_desk")
     _clinic_sharing_an_exchange(make_patient)
