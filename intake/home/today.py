@@ -1,9 +1,10 @@
 """Today: the lists of the clinic's day, each counted up to a cap, shown ten at a time and paged by key.
 
 Every list is a query with a time to order by and a record id to break ties; the page reads each list in
-one query, and all the counts in one more, so Today costs the same at any size of clinic. Each statement is
-built once per process with bound parameters (the user, the clinic's day, the time now, the page's key and
-size) filled in per request, so a request pays for running its statements, not for putting them together.
+one query (none when the count found it empty), and all the counts in one more, so Today costs the same at
+any size of clinic. Each statement is built once per process with bound parameters (the user, the clinic's
+day, the time now, the page's key and size) filled in per request, so a request pays for running its
+statements, not for putting them together.
 """
 
 import re
@@ -462,7 +463,8 @@ def today(user_id: int, role: str, *, count_cap: int = COUNT_CAP) -> list[ListPa
     counts = _counts(day_lists, parameters, count_cap)
     pages = []
     for day_list in day_lists:
-        entries = _rows(day_list, parameters, role, SHOWN_ON_TODAY, None)
+        # A list the count found empty has no rows to read.
+        entries = _rows(day_list, parameters, role, SHOWN_ON_TODAY, None) if counts[day_list.slug] else []
         pages.append(ListPage(day_list, entries, counts[day_list.slug], count_cap))
     return pages
 
@@ -479,7 +481,7 @@ def list_page(
     """Load one page of one list: ``page_size`` rows after ``after`` (the first page when None), and the count."""
     parameters = _parameters(user_id)
     counts = _counts([day_list], parameters, count_cap)
-    entries = _rows(day_list, parameters, role, page_size + 1, after)
+    entries = _rows(day_list, parameters, role, page_size + 1, after) if counts[day_list.slug] else []
     next_key = entries[page_size - 1].key if len(entries) > page_size else None
     return ListPage(
         day_list, entries[:page_size], counts[day_list.slug], count_cap, next_key=next_key, starts_after=after

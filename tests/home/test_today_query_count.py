@@ -75,3 +75,18 @@ def test_today_costs_the_same_with_1_patient_or_200(app, client, login):
     assert counts[1] == counts[200]
     # Sign-in and session checks, the counts in one statement, one per list, and the audit row of who looked.
     assert counts[200][0] <= 20
+
+
+def test_a_list_the_count_finds_empty_reads_no_rows(app, client, login, make_patient, make_visit):
+    me = login("practitioner")
+    empty_day = query_count(app, client, "/")
+    make_visit(make_patient(last_name="Okafor"), me, visit_at=utcnow() - timedelta(days=2))
+    with_a_draft = query_count(app, client, "/")
+    # One list more to read: the unsigned notes; the other lists stay unread and say they are empty.
+    assert with_a_draft == empty_day + 1
+    html = client.get("/").get_data(as_text=True)
+    assert "Okafor" in html
+    assert "No red flags waiting for a decision." in html and "No patients seen yet today." in html
+    empty_page = query_count(app, client, "/today/links")
+    assert "No intake links are waiting for a patient." in client.get("/today/links").get_data(as_text=True)
+    assert query_count(app, client, "/today/drafts") == empty_page + 1
