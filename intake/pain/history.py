@@ -2,8 +2,8 @@
 
 A constant number of queries whatever the number of visits, each bounded by the period: how many
 occasions the period and the time before it hold, each region's first and latest score (and its
-true first score ever, the baseline when the default period hides it), the before/after pairs of
-each treatment, the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
+true first score ever, the baseline when the default period hides it), each treatment's effect
+before/after and each region's average drop (aggregated in SQL), the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
 region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
 Each statement is built once per shape of period (start, end, both or neither) and reused with the
 patient and the dates as parameters; the rows are plain tuples, not ORM objects.
@@ -20,7 +20,18 @@ from statistics import fmean
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, case, func, literal, literal_column, union
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    union,
+    union_all,
+)
 
 from intake.auth.models import User
 from intake.extensions import db
@@ -379,19 +390,29 @@ def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArr
     return dict(regions)
 
 
-class TreatmentPair(NamedTuple):
-    visit_id: int
-    region_code: str
-    treated_at: datetime
-    before: float
-    after: float
-
-
 @cache
-def _treatment_pairs_statement(shape: Shape) -> Select:
+def _visit_effects_statement(shape: Shape) -> CompoundSelect:
     after = PainScore.__table__.alias("after_treatment")
-    return (
-        db.select(_score.visit_id, _score.region_code, _score.recorded_at, _score.score, after.c.score)
+    pairs = (
+        db.select(
+            _score.visit_id.label("visit_id"),
+            _score.region_code.label("region_code"),
+            _score.recorded_at.label("treated_at"),
+            _score.score.label("before"),
+            after.c.score.label("after"),
+            # A later score of the same round replaces an earlier: only each visit and region's newest pair counts.
+            func.row_number()
+            .over(
+                partition_by=(_score.visit_id, _score.region_code),
+                order_by=(
+                    _score.recorded_at.desc(),
+                    _score.id.desc(),
+                    after.c.recorded_at.desc(),
+                    after.c.id.desc(),
+                ),
+            )
+            .label("newer"),
+        )
         .join(
             after,
             (after.c.visit_id == _score.visit_id)
@@ -405,14 +426,54 @@ def _treatment_pairs_statement(shape: Shape) -> Select:
             *_bounded(_score.recorded_at, shape),
             *_bounded(after.c.recorded_at, shape),
         )
-        .order_by(_score.recorded_at, _score.id, after.c.recorded_at, after.c.id)
+        .cte("pairs")
     )
+    newest = pairs.c.newer == 1
+    by_visit = (
+        db.select(
+            literal("visit").label("kind"),
+            pairs.c.visit_id,
+            null().label("region_code"),
+            func.min(pairs.c.treated_at).label("treated_at"),
+            func.sum(pairs.c.before).label("before"),
+            func.sum(pairs.c.after).label("after"),
+            func.count().label("n"),
+        )
+        .where(newest)
+        .group_by(pairs.c.visit_id)
+    )
+    by_region = (
+        db.select(
+            literal("region"),
+            null(),
+            pairs.c.region_code,
+            null(),
+            func.sum(pairs.c.before - pairs.c.after),
+            null(),
+            func.count(),
+        )
+        .where(newest)
+        .group_by(pairs.c.region_code)
+    )
+    return union_all(by_visit, by_region)
 
 
-def load_treatment_pairs(patient_id: int, period: Period) -> list[TreatmentPair]:
-    """Return each visit's before- and after-treatment scores of one region in ``period`` (one query)."""
-    rows = db.session.execute(_treatment_pairs_statement(Shape.of(period)), _parameters(patient_id, period))
-    return list(map(TreatmentPair._make, rows))
+def load_visit_effects(patient_id: int, period: Period) -> tuple[list[VisitEffect], dict[str, float]]:
+    """Return the effect of each treatment in ``period`` and each region's average drop (one query, in SQL).
+
+    A treatment's effect compares the regions scored both before and after it; sums are taken in SQL and
+    divided here, so averages are exactly those of the scores.
+    """
+    effects: list[VisitEffect] = []
+    drops: dict[str, float] = {}
+    rows = db.session.execute(_visit_effects_statement(Shape.of(period)), _parameters(patient_id, period))
+    for kind, visit_id, region_code, treated_at, before, after, count in rows:
+        if kind == "visit":
+            effects.append(VisitEffect(visit_id, treated_at, int(before) / count, int(after) / count, count))
+        else:
+            drops[region_code] = int(before) / count
+    effects.sort(key=lambda effect: (effect.treated_at, effect.visit_id))
+    return effects, drops
 
 
 def _month(column, dialect: str):
@@ -464,7 +525,7 @@ def load_pain_history(patient_id: int, period: Period = Period(), *, with_scores
     """Load and summarise a patient's pain scores and ODI in ``period`` (a constant number of queries)."""
     counts = count_occasions(patient_id, period)
     arrivals = load_region_arrivals(patient_id, period)
-    effects, drops = summarise_pairs(load_treatment_pairs(patient_id, period))
+    effects, drops = load_visit_effects(patient_id, period)
     is_monthly = counts.in_period > MONTHLY_FROM
     records: list[ScoreRecord] = []
     if with_scores:
@@ -529,7 +590,7 @@ def regions_in_order(codes) -> list[Region]:
 def region_histories(
     records: list[ScoreRecord],
     arrivals: dict[str, RegionArrivals],
-    drops: dict[str, list[float]],
+    drops: dict[str, float],
     *,
     use_first_ever: bool = False,
 ) -> tuple[list[RegionHistory], datetime | None]:
@@ -556,37 +617,8 @@ def region_histories(
                 count += 1  # the baseline is one more score to compare with
                 since = baseline[0] if since is None else min(since, baseline[0])
             change = pain_change(baseline[1], arrival.latest[1])
-        region_drops = drops.get(code)
-        histories.append(
-            RegionHistory(
-                region, by_region[code], change, fmean(region_drops) if region_drops else None, count
-            )
-        )
+        histories.append(RegionHistory(region, by_region[code], change, drops.get(code), count))
     return histories, since
-
-
-def summarise_pairs(pairs: list[TreatmentPair]) -> tuple[list[VisitEffect], dict[str, list[float]]]:
-    """In one pass, return one effect per visit and each region's drops, from before/after pairs."""
-    by_visit: dict[int, dict[str, TreatmentPair]] = defaultdict(dict)
-    for pair in pairs:
-        by_visit[pair.visit_id][pair.region_code] = (
-            pair  # a later score of the same round replaces an earlier
-        )
-    effects = []
-    drops: dict[str, list[float]] = defaultdict(list)
-    for visit_id, paired in by_visit.items():
-        for code, pair in paired.items():
-            drops[code].append(pair.before - pair.after)
-        effects.append(
-            VisitEffect(
-                visit_id=visit_id,
-                treated_at=min(pair.treated_at for pair in paired.values()),
-                before_average=fmean(pair.before for pair in paired.values()),
-                after_average=fmean(pair.after for pair in paired.values()),
-                regions_paired=len(paired),
-            )
-        )
-    return sorted(effects, key=lambda e: e.treated_at), dict(drops)
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,27 @@ def test_history_words_the_meaningful_change_thresholds_from_the_progress_rules(
 def test_history_template_types_no_threshold_of_its_own():
     template = (Path(__file__).resolve().parents[2] / "templates" / "pain" / "history.html").read_text()
     assert not re.search(r"\d\s*(points\b|%(?!\}))", template)  # "1 %}" closes a Jinja tag
+
+
+def test_a_treatment_scored_twice_before_counts_its_later_score(
+    client, login, make_patient, make_user, make_visit, record_pain
+):
+    practitioner = login("practitioner")
+    patient = make_patient()
+    visit = make_visit(patient, practitioner)
+    for minutes, score in (
+        (0, 9),
+        (10, 6),
+    ):  # rescored before treatment: the later score is the one that counts
+        record_pain(
+            patient, {"lower_back_l": score}, context=BEFORE_TREATMENT,
+            recorded_at=JAN + timedelta(minutes=minutes), visit=visit, recorded_by=practitioner,
+        )  # fmt: skip
+    record_pain(
+        patient, {"lower_back_l": 4}, context=AFTER_TREATMENT, recorded_at=JAN + timedelta(hours=1), visit=visit,
+        recorded_by=practitioner,
+    )  # fmt: skip
+    text = _text(_history(client, patient, period="all"))
+    assert "pain drops 2 points from before to after a treatment (6 → 4, over 1 treatment)" in text
+    table = _text(client.get(f"/patients/{patient.id}/pain/table?period=all"))
+    assert "Average drop: 2 points over 1 treatments" in table
