@@ -3,6 +3,8 @@
 import csv
 import io
 import re
+from datetime import datetime
+from functools import lru_cache
 
 from intake.clinic_time import to_clinic_time
 from intake.pain.history import ScoreRecord
@@ -31,21 +33,34 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _row(record: ScoreRecord) -> list[object]:
-    region = REGION_BY_CODE.get(record.region_code)
-    return [
-        to_clinic_time(record.recorded_at).strftime("%Y-%m-%d %H:%M"),
-        record.context_label,
-        record.region_code,
-        region.label if region else record.region_code,
-        region.side if region else "",
-        record.score,
-        region.snomed if region and region.snomed else "",
-        region.snomed_laterality if region and region.snomed_laterality else "",
-        record.visit_id or "",
+@lru_cache(maxsize=256)
+def _region_cells(code: str) -> tuple[str, str, str, str, str]:
+    """Return a region's code, name, side and SNOMED CT codes as spreadsheet-safe cells (once per region)."""
+    region = REGION_BY_CODE.get(code)
+    return (
+        spreadsheet_safe(code),
+        spreadsheet_safe(region.label if region else code),
+        spreadsheet_safe(region.side if region else ""),
+        spreadsheet_safe(region.snomed if region and region.snomed else ""),
+        spreadsheet_safe(region.snomed_laterality if region and region.snomed_laterality else ""),
+    )
+
+
+def _row(record: ScoreRecord, recorded_at: str) -> tuple[object, ...]:
+    code, label, side, snomed, laterality = _region_cells(record.region_code)
+    return (
+        recorded_at,
+        spreadsheet_safe(record.context_label),
+        code,
+        label,
+        side,
+        spreadsheet_safe(record.score),
+        snomed,
+        laterality,
+        record.visit_id or "",  # ids are positive whole numbers: never read as a formula
         record.intake_id or "",
-        record.recorded_by,
-    ]
+        spreadsheet_safe(record.recorded_by),
+    )
 
 
 def pain_scores_csv(records: list[ScoreRecord]) -> str:
@@ -53,8 +68,13 @@ def pain_scores_csv(records: list[ScoreRecord]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
+    # The scores of one occasion share their time: each time is put in clinic time once.
+    times: dict[datetime, str] = {}
     for record in records:
-        writer.writerow([spreadsheet_safe(cell) for cell in _row(record)])
+        at = times.get(record.recorded_at)
+        if at is None:
+            at = times[record.recorded_at] = to_clinic_time(record.recorded_at).strftime("%Y-%m-%d %H:%M")
+        writer.writerow(_row(record, at))
     return buffer.getvalue()
 
 
