@@ -16,7 +16,7 @@ from intake.audit.search import (
     normalize_chart_number,
     patient_names,
 )
-from intake.audit.wording import event_in_words, record_in_words
+from intake.audit.wording import log_rows
 from intake.auth.access import roles_required
 from intake.auth.roles import ACTOR_ROLE_LABELS, ADMIN
 from intake.clinic_time import to_clinic_time
@@ -50,9 +50,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def index():
     form = AuditSearchForm(request.args)
     if not form.validate():
-        return render_template(
-            "audit/index.html", form=form, events=None, filters={}, role_labels=ACTOR_ROLE_LABELS
-        ), 422
+        return render_template("audit/index.html", form=form, events=None, filters={}), 422
     page = requested_page()
     events = event_page(
         audit_statement(form),
@@ -65,10 +63,7 @@ def index():
         form=form,
         events=events,
         filters=form.filter_args(),
-        role_labels=ACTOR_ROLE_LABELS,
-        names=patient_names(events.items),
-        event_in_words=event_in_words,
-        record_in_words=record_in_words,
+        rows=log_rows(events.items, patient_names(events.items), ACTOR_ROLE_LABELS),
     )
 
 
@@ -77,9 +72,7 @@ def index():
 def export():
     form = AuditSearchForm(request.args)
     if not form.validate():
-        return render_template(
-            "audit/index.html", form=form, events=None, filters={}, role_labels=ACTOR_ROLE_LABELS
-        ), 422
+        return render_template("audit/index.html", form=form, events=None, filters={}), 422
     patient = None
     if form.chart_number.data:
         chart_number = normalize_chart_number(form.chart_number.data)

@@ -5,7 +5,11 @@ change means (its action and the kind of record it changed), and the record kind
 Every page that records a view has its words here (tests/audit/test_log_words.py walks the app's views).
 """
 
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
 from intake.audit import models as audit
+from intake.clinic_time import format_datetime
 
 #: What a look at each page means, by the page's endpoint.
 VIEW_WORDS: dict[str, str] = {
@@ -94,3 +98,47 @@ def event_in_words(action: str, endpoint: str, record_type: str) -> str:
         return f"{verb} the {record_in_words(record_type)}"
     label = audit.ACTION_LABELS.get(action, action.replace("_", " "))
     return label[:1].lower() + label[1:]
+
+
+class LogRow(NamedTuple):
+    """One row of the audit log as people read it, worked out in Python once rather than piece by piece in the page."""
+
+    event_id: int
+    when: str
+    who: str
+    role: str
+    action: str
+    #: The sentence after the person's name, capitalised: "Opened the visit note".
+    words: str
+    #: "(visit note #12)" when the event names a record other than the chart, else "".
+    record: str
+    detail: str
+    chart_number: str
+    patient_name: str
+    client_ip: str
+
+
+def log_rows(events: Iterable[Any], names: dict[int, str], role_labels: dict[str, str]) -> list[LogRow]:
+    """Say each event of a page of the audit log in words (rows of ``audit.search.PAGE_COLUMNS``)."""
+    rows = []
+    for event in events:
+        words = event_in_words(event.action, event.endpoint, event.record_type)
+        record = ""
+        if event.record_type and event.record_id is not None and event.record_type != "patient":
+            record = f"({record_in_words(event.record_type)} #{event.record_id})"
+        rows.append(
+            LogRow(
+                event_id=event.id,
+                when=format_datetime(event.occurred_at),
+                who=event.user_name or "—",
+                role=role_labels.get(event.user_role, event.user_role) if event.user_role else "",
+                action=event.action,
+                words=words[:1].upper() + words[1:],
+                record=record,
+                detail=event.detail or "",
+                chart_number=event.chart_number or "",
+                patient_name=names.get(event.patient_id, "") if event.chart_number else "",
+                client_ip=event.client_ip or "—",
+            )
+        )
+    return rows
