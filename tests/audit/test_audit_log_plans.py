@@ -1,0 +1,46 @@
+"""The audit log between dates is read along the time index, not by walking back through every later event."""
+
+from datetime import timedelta
+
+from intake.audit.operations import record_event
+from intake.clinic_time import to_clinic_time
+from intake.database import utcnow
+from intake.extensions import db
+from tests.test_query_plans import assert_uses_index, captured_statements, query_plan, the_statement
+
+
+def test_a_date_range_is_read_along_the_time_index_newest_first(app, client, login):
+    login("admin")
+    with app.app_context():
+        for n in range(30):
+            record_event("view", detail=f"event number {n:02d}")
+        db.session.commit()
+        if db.session.connection().dialect.name == "postgresql":
+            db.session.execute(db.text("ANALYZE audit_event"))
+            db.session.commit()
+        today = to_clinic_time(utcnow()).date()
+    with captured_statements(app) as statements:
+        response = client.get("/audit/", query_string={"date_to": today.isoformat()})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.index("event number 29") < html.index("event number 28") < html.index("event number 00")
+    sql, params = the_statement(statements, "FROM audit_event", "ORDER BY audit_event.occurred_at DESC")
+    plan = query_plan(app, sql, params)
+    assert_uses_index(plan, "audit_event", "ix_audit_event_occurred_at")
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        assert "TEMP B-TREE" not in plan, plan  # read in the index's order, never sorted
+
+
+def test_oldest_first_between_dates_starts_from_the_first_day(app, client, login):
+    login("admin")
+    with app.app_context():
+        for n in range(3):
+            record_event("view", detail=f"event number {n:02d}")
+        db.session.commit()
+        yesterday = (to_clinic_time(utcnow()) - timedelta(days=1)).date()
+    html = client.get(
+        "/audit/", query_string={"date_from": yesterday.isoformat(), "order": "oldest", "action": "view"}
+    ).get_data(as_text=True)
+    assert html.index("event number 00") < html.index("event number 01") < html.index("event number 02")
