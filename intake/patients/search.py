@@ -11,8 +11,10 @@ the longer words found ("is patel"), and when every word is that short the surna
 A page of the list is one query and its capped count another, whatever the clinic's size. A phone search's parts
 (the number's start, a chart number) are counted apart, each from an index alone (ix_patient_phone_digits); when
 the digits match many patients — their names spread over the alphabet — the page is read in list order, sifting
-by phone, rather than sorting thousands of matches to show a few. The list shows a few columns of each patient,
-read as plain rows (``ListedPatient``), not whole charts.
+by phone, rather than sorting thousands of matches to show a few. On SQLite a search by words alone is one
+question of the FTS5 table, which counts its matches without reading a patient's row. The list shows a few
+columns of each patient, read as plain rows (``ListedPatient``), not whole charts; each kind of search
+(``PatientSearch.shape``) builds its statements once, its values bound by name.
 """
 
 import operator
@@ -245,9 +247,8 @@ def _search_sql(shape: tuple) -> SearchSQL:
     if kind == "digits":
         return _digits_sql(has_phone=shape[1], has_chart_number=shape[2])
     if kind == "name_search":
-        return SearchSQL(
-            condition=_found_in_name_search("name_search"), parts=(None,), by_btree=False, by_name_search=True
-        )
+        found = _found_in_name_search("name_search")
+        return SearchSQL(condition=found, parts=(found,), by_btree=False, by_name_search=True)
     if kind == "short_words":
         return _short_words_sql(count=shape[1], dialect=shape[2])
     return _words_sql(long_count=shape[1], short_count=shape[2], dialect=shape[3])
