@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from statistics import fmean
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import (
@@ -337,23 +337,41 @@ class RegionArrivals:
 @cache
 def _region_arrivals_statement(shape: Shape) -> Select:
     arrival = _PATIENT & _ARRIVAL
-    shown_at = (
-        case((_score.recorded_at >= bindparam("start"), _score.recorded_at))
-        if shape.has_start
-        else _score.recorded_at
-    )
-    moments = (
+    shown = (
         db.select(
             _score.region_code.label("region_code"),
-            func.min(_score.recorded_at).label("first_ever_at"),
-            func.min(shown_at).label("first_at"),
-            func.max(shown_at).label("latest_at"),
-            func.count(shown_at).label("n"),
+            func.min(_score.recorded_at).label("first_at"),
+            func.max(_score.recorded_at).label("latest_at"),
+            func.count().label("n"),
         )
-        .where(arrival, *_bounded(_score.recorded_at, shape, start=False))
+        .where(arrival, *_bounded(_score.recorded_at, shape))
         .group_by(_score.region_code)
-        .cte("moments")
+        .subquery()
     )
+    first_ever_at: Any = shown.c.first_at
+    if shape.has_start:
+        # The region's first score ever: the index on (patient, time) read from the start until the region
+        # appears, for the regions the period shows only, rather than every older score grouped by region.
+        earlier = PainScore.__table__.alias("earlier")
+        first_ever_at = (
+            db.select(earlier.c.recorded_at)
+            .where(
+                earlier.c.patient_id == bindparam("patient_id"),
+                earlier.c.region_code == shown.c.region_code,
+                earlier.c.context.in_(ARRIVAL_CONTEXTS),
+                *_bounded(earlier.c.recorded_at, shape, start=False),
+            )
+            .order_by(earlier.c.recorded_at)
+            .limit(1)
+            .scalar_subquery()
+        )
+    moments = db.select(
+        shown.c.region_code,
+        first_ever_at.label("first_ever_at"),
+        shown.c.first_at,
+        shown.c.latest_at,
+        shown.c.n,
+    ).cte("moments")
     # The scores at any region's moments, through the index on (patient, time): a few rows, where joining on
     # "this region's first or latest" would walk every score of the patient.
     moment_times = union(
@@ -361,6 +379,7 @@ def _region_arrivals_statement(shape: Shape) -> Select:
     )
     return (
         db.select(moments, _score.recorded_at, _score.score)
+        .select_from(moments)
         .join(
             PainScore.__table__,
             arrival & (_score.region_code == moments.c.region_code) & _score.recorded_at.in_(moment_times),
@@ -370,9 +389,9 @@ def _region_arrivals_statement(shape: Shape) -> Select:
 
 
 def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArrivals]:
-    """Return each region's first and latest arrival score in ``period`` and its first ever (one query).
+    """Return the first and latest arrival score in ``period`` and the first ever of each region it shows (one query).
 
-    Aggregates find each region's moments (first ever, first and latest in the period), then the
+    Aggregates find each region's moments (first and latest in the period, and its first ever), then the
     index on (patient, time) fetches the few scores at those moments; ties go to the first recorded.
     """
     regions: dict[str, RegionArrivals] = defaultdict(RegionArrivals)

@@ -165,3 +165,21 @@ def test_the_default_period_compares_the_oswestry_index_with_the_first_intake_ev
     assert "46% → 30% (−16 points). Meaningful improvement" in default
     assert "Baselines compare with each region's first score ever: since" in default
     assert "46% → 30% (−16 points)" in _text(client.get(f"/patients/{patient.id}/pain/?period=all"))
+
+
+def test_a_region_first_scored_lately_compares_within_the_period_beside_one_scored_for_years(
+    app, client, login, make_patient, make_user, make_visit, record_pain
+):
+    login()
+    patient, now = _patient_seen_long_ago_and_lately(make_patient, make_user, make_visit, record_pain)
+    # Scored for the first time this past month, twice, while the lower back has scores from 18 months ago.
+    for days, score in ((15, 7), (5, 3)):
+        record_pain(patient, {"hip_r": score}, context=CHECK_IN, recorded_at=now - timedelta(days=days))
+    record_pain(
+        patient, {"neck_back": 5}, context=CHECK_IN, recorded_at=now - timedelta(days=400)
+    )  # not shown
+    for page in ("", "table"):
+        text = _text(client.get(f"/patients/{patient.id}/pain/{page}"))
+        assert "Lower back, left 8 4 −4 Meaningful improvement" in text
+        assert "Hip, right 7 3 −4 Meaningful improvement" in text
+        assert "Neck" not in text.split("By region", 1)[1]  # only scored before the period
