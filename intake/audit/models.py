@@ -108,6 +108,7 @@ class AuditEvent(Model):
     __table_args__ = (
         Index("ix_audit_event_patient_time", "patient_id", "occurred_at"),
         Index("ix_audit_event_user_time", "user_id", "occurred_at"),
+        Index("ix_audit_event_action_time", "action", "occurred_at", "id"),  # one action between dates
         # Covers "who has looked at this chart": the grouping reads the index alone (migration 0010).
         Index(
             "ix_audit_event_chart_viewers",

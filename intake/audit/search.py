@@ -24,8 +24,9 @@ CHART_NUMBER = re.compile(r"^c?-?0*(\d{1,6})$", re.IGNORECASE)
 ORDERS = {"newest": (AuditEvent.id.desc(),), "oldest": (AuditEvent.id.asc(),)}
 #: Between dates or for one staff member the events are read in time order along the time index or the staff
 #: member's (ties by id). In id order a date long ago meant walking back through every later event, and a
-#: practitioner's half a million events were sorted to show fifty. A chart's or an action's events keep id
-#: order, the order of their index.
+#: practitioner's half a million events were sorted to show fifty. An action between dates is read along
+#: ix_audit_event_action_time (action, time, id). A chart's events, and an action's without dates (alone or with a
+#: staff member), keep id order, the order of their index.
 TIME_ORDERS = {
     "newest": (AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
     "oldest": (AuditEvent.occurred_at.asc(), AuditEvent.id.asc()),
@@ -109,8 +110,13 @@ def audit_statement(form: AuditSearchForm):
     if form.date_to.data:
         end = clinic_local_to_utc(datetime.combine(form.date_to.data + timedelta(days=1), time.min))
         statement = statement.where(AuditEvent.occurred_at < end)
-    narrowed_by_index = form.chart_number.data or form.action.data  # indexes in id order
-    by_time = not narrowed_by_index and (form.user_id.data or form.date_from.data or form.date_to.data)
+    between_dates = form.date_from.data or form.date_to.data
+    if form.chart_number.data:
+        by_time = False  # a chart's events, in the chart's index's (id) order
+    elif form.action.data:
+        by_time = bool(between_dates)  # along ix_audit_event_action_time; else the action's index, id order
+    else:
+        by_time = bool(form.user_id.data or between_dates)
     orders = TIME_ORDERS if by_time else ORDERS
     return statement.order_by(*orders.get(form.order.data, orders["newest"]))
 
