@@ -1,9 +1,10 @@
 """A patient's pain history: every score in a period, grouped and summarised.
 
 A constant number of queries whatever the number of visits, each bounded by the period: how many
-occasions the period and the time before it hold, each region's first and latest score (and its
-true first score ever, the baseline when the default period hides it), each treatment's effect
-before/after and each region's average drop (aggregated in SQL), the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
+occasions the period holds (and the time before it, read back from the period's start up to
+``OLDER_COUNT_CAP``), each region's first and latest score (and its true first score ever, the baseline
+when the default period hides it), each treatment's effect before/after and each region's average drop
+(aggregated in SQL), the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
 region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
 Each statement is built once per shape of period (start, end, both or neither) and reused with the
 patient and the dates as parameters; the rows are plain tuples, not ORM objects.
@@ -135,6 +136,9 @@ ODI_SERIES = "intake.pain.odi_series"
 
 #: Past this many occasions in a period, the history draws monthly means per region instead of every score.
 MONTHLY_FROM = 200
+#: The older occasions are counted up to this many; past it the page says "more than" (a long history's
+#: years before the period are not all walked to say that there are more).
+OLDER_COUNT_CAP = 100
 
 
 @dataclass
@@ -146,6 +150,7 @@ class PainHistory:
     odi: list[OdiRecord]
     #: Occasions in the period, and before its start (not shown).
     occasion_count: int = 0
+    #: Up to one past ``OLDER_COUNT_CAP``: more than that many is said as "more than".
     older_count: int = 0
     arrival_count: int = 0
     #: True when ``records`` and ``occasions`` are monthly means per region, not single scores.
@@ -160,6 +165,11 @@ class PainHistory:
     @property
     def is_empty(self) -> bool:
         return not self.occasion_count and not self.odi
+
+    @property
+    def older_is_capped(self) -> bool:
+        """True when the period has more older occasions than are counted (the page says "more than")."""
+        return self.older_count > OLDER_COUNT_CAP
 
     @property
     def arrival_occasions(self) -> list[Occasion]:
@@ -300,30 +310,41 @@ class OccasionCounts:
     arrivals: int
 
 
+def _distinct_occasions(*conditions) -> Select:
+    return db.select(_score.recorded_at, _score.context, _score.visit_id, _score.intake_id).where(
+        _PATIENT, *conditions
+    )
+
+
 @cache
 def _count_occasions_statement(shape: Shape) -> Select:
-    occasions = (
-        db.select(_score.recorded_at, _score.context, _score.visit_id, _score.intake_id)
-        .where(_PATIENT, *_bounded(_score.recorded_at, shape, start=False))
-        .distinct()
-        .subquery()
-    )
-    older = occasions.c.recorded_at < bindparam("start") if shape.has_start else literal(False)
-    arrival = occasions.c.context.in_(ARRIVAL_CONTEXTS)
+    shown = _distinct_occasions(*_bounded(_score.recorded_at, shape)).distinct().subquery()
+    older: Any = literal(0)
+    if shape.has_start:
+        # Read back from the period's start along the (patient, time) index, and stop one past the cap.
+        before_start = (
+            _distinct_occasions(_score.recorded_at < bindparam("start"))
+            .distinct()
+            .order_by(_score.recorded_at.desc())
+            .limit(OLDER_COUNT_CAP + 1)
+            .subquery()
+        )
+        older = db.select(func.count()).select_from(before_start).scalar_subquery()
     return db.select(
         func.count(),
-        func.count(case((older, 1))),
-        func.count(case((arrival & ~older if shape.has_start else arrival, 1))),
-    ).select_from(occasions)
+        older,
+        func.count(case((shown.c.context.in_(ARRIVAL_CONTEXTS), 1))),
+    ).select_from(shown)
 
 
 def count_occasions(patient_id: int, period: Period) -> OccasionCounts:
-    """Count the occasions in ``period``, those before it and the arrivals in it (one query, in SQL)."""
+    """Count the occasions in ``period``, the arrivals in it and those before it, up to one past
+    ``OLDER_COUNT_CAP`` (one query, in SQL)."""
     row = db.session.execute(
         _count_occasions_statement(Shape.of(period)), _parameters(patient_id, period)
     ).one()
     total, older_count, arrivals = (int(value or 0) for value in row)
-    return OccasionCounts(total - older_count, older_count, arrivals)
+    return OccasionCounts(total, older_count, arrivals)
 
 
 @dataclass

@@ -183,3 +183,25 @@ def test_a_region_first_scored_lately_compares_within_the_period_beside_one_scor
         assert "Lower back, left 8 4 −4 Meaningful improvement" in text
         assert "Hip, right 7 3 −4 Meaningful improvement" in text
         assert "Neck" not in text.split("By region", 1)[1]  # only scored before the period
+
+
+def test_older_occasions_are_counted_to_a_hundred_and_beyond_it_said_as_more_than_a_hundred(
+    client, login, make_patient, make_user, make_treatment_history, record_pain
+):
+    login()
+    practitioner = make_user(role="practitioner", full_name="Mei Chen")
+    patient = make_patient(first_name="Margaret", last_name="Okafor")
+    now = utcnow().replace(microsecond=0)
+    # Fifty treatments scored before and after, years ago: a hundred older occasions.
+    make_treatment_history(patient, practitioner, visits=50, start=now - timedelta(days=1500))
+    record_pain(patient, {"lower_back_l": 4}, recorded_at=now - timedelta(days=3), recorded_by=practitioner)
+    text = _text(client.get(f"/patients/{patient.id}/pain/"))
+    assert "100 older occasions not shown: show all time" in text and "More than" not in text
+
+    record_pain(
+        patient, {"lower_back_l": 7}, recorded_at=now - timedelta(days=1600), recorded_by=practitioner
+    )
+    for page in ("", "table"):
+        text = _text(client.get(f"/patients/{patient.id}/pain/{page}"))
+        assert "More than 100 older occasions not shown: show all time" in text
+    assert "older occasion" not in _text(client.get(f"/patients/{patient.id}/pain/?period=all"))
