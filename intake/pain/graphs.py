@@ -8,8 +8,8 @@ mark costs its two coordinates, not its outline: fifteen years of monthly means 
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache, lru_cache
 
 from markupsafe import Markup, escape
 
@@ -135,25 +135,7 @@ class LineChart:
                 f'<rect x="{left}" y="{self.meaningful_y:.1f}" width="{right - left}" '
                 f'height="{bottom - self.meaningful_y:.1f}" fill="#e5f4ec"/>'
             )
-        parts.append('<g stroke="#dfe5e8" stroke-width="1">')
-        parts += [
-            f'<line x1="{left}" x2="{right}" y1="{t.position:.1f}" y2="{t.position:.1f}"/>'
-            for t in self.y_ticks
-        ]
-        parts += [
-            f'<line x1="{t.position:.1f}" x2="{t.position:.1f}" y1="{top}" y2="{bottom + 4}"/>'
-            for t in self.x_ticks
-        ]
-        parts.append(f'</g><g class="trend-chart__axis" fill="#4a5961" font-size="{size}">')
-        parts += [
-            f'<text x="{left - 6}" y="{t.position + 4:.1f}" text-anchor="end">{escape(t.label)}</text>'
-            for t in self.y_ticks
-        ]
-        parts += [
-            f'<text x="{t.position:.1f}" y="{bottom + size + 5}" text-anchor="middle">{escape(t.label)}</text>'
-            for t in self.x_ticks
-        ]
-        parts.append("</g>")
+        parts.append(_grid_and_axes(left, right, top, bottom, size, tuple(self.y_ticks), tuple(self.x_ticks)))
         if self.meaningful_y is not None:
             parts.append(
                 f'<line x1="{left}" x2="{right}" y1="{self.meaningful_y:.1f}" y2="{self.meaningful_y:.1f}" '
@@ -213,6 +195,38 @@ class LineChart:
         parts.append("</svg>")
         # Safe: the markup is written here; the summary, labels and id are escaped, the rest are numbers.
         return Markup("".join(parts))  # nosec B704
+
+
+@lru_cache(maxsize=256)
+def _grid_and_axes(
+    left: float, right: float, top: float, bottom: float, size: int, y_ticks: tuple, x_ticks: tuple
+) -> str:
+    """Return a chart's grid lines and axis labels (the charts of a page share them: written once)."""
+    parts = ['<g stroke="#dfe5e8" stroke-width="1">']
+    parts += [
+        f'<line x1="{left}" x2="{right}" y1="{t.position:.1f}" y2="{t.position:.1f}"/>' for t in y_ticks
+    ]
+    parts += [
+        f'<line x1="{t.position:.1f}" x2="{t.position:.1f}" y1="{top}" y2="{bottom + 4}"/>' for t in x_ticks
+    ]
+    parts.append(f'</g><g class="trend-chart__axis" fill="#4a5961" font-size="{size}">')
+    parts += [
+        f'<text x="{left - 6}" y="{t.position + 4:.1f}" text-anchor="end">{escape(t.label)}</text>'
+        for t in y_ticks
+    ]
+    parts += [
+        f'<text x="{t.position:.1f}" y="{bottom + size + 5}" text-anchor="middle">{escape(t.label)}</text>'
+        for t in x_ticks
+    ]
+    parts.append("</g>")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _axis_ticks(axis: TimeAxis, left: float, right: float, max_ticks: int, zone: tzinfo) -> tuple[Tick, ...]:
+    """Return the time ticks of charts drawn between ``left`` and ``right`` on ``axis`` in the clinic's ``zone``
+    (the charts of a page share an axis and a few widths: worked out once each)."""
+    return tuple(time_ticks(axis, _x_scale(axis, left, right), max_ticks))
 
 
 def _number(value: float) -> str:
@@ -341,9 +355,8 @@ def line_chart(
     chart.thin = len(points) > MANY_POINTS
     radius = 2.2 if chart.thin else 3.4
     chart.y_ticks = [Tick(chart.y(v), _number(v)) for v in value_ticks(y_max)]
-    chart.x_ticks = time_ticks(
-        axis, x, max(2, min(MAX_X_TICKS, int((chart.right - chart.left) // X_TICK_ROOM)))
-    )
+    max_ticks = max(2, min(MAX_X_TICKS, int((chart.right - chart.left) // X_TICK_ROOM)))
+    chart.x_ticks = list(_axis_ticks(axis, chart.left, chart.right, max_ticks, clinic_zone()))
     placed = [(p, x(p.at), chart.y(p.value)) for p in points]
     arrivals = [(px, py) for p, px, py in placed if p.context != AFTER_TREATMENT]
     afters = [(px, py) for p, px, py in placed if p.context == AFTER_TREATMENT]

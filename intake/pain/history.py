@@ -21,6 +21,7 @@ from statistics import fmean
 from typing import Any, NamedTuple
 
 from flask import current_app
+from markupsafe import Markup, escape
 from sqlalchemy import (
     CompoundSelect,
     Select,
@@ -93,6 +94,28 @@ class Occasion:
         return sum(self.scores.values())
 
 
+def score_words(value: float | None) -> str:
+    """Return a score as the pages write it: one decimal at most, a dash for none."""
+    return "—" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def signed_words(value: float | None) -> str:
+    """Return a change with its sign (a true minus sign for a drop), a dash for none."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"+{score_words(value)}"
+    return f"−{score_words(-value)}" if value < 0 else "0"
+
+
+def verdict_markup(change: Change | None) -> Markup:
+    """Return what a change means, as the pages' verdict badge."""
+    if change is None:
+        return Markup('<span class="verdict">Not enough scores to compare</span>')
+    # Safe: the verdict is one of progress's constants and its words are escaped.
+    return Markup(f'<span class="verdict verdict--{escape(change.verdict)}">{escape(change.in_words)}</span>')  # nosec B704
+
+
 @dataclass(frozen=True)
 class RegionHistory:
     region: Region
@@ -105,6 +128,35 @@ class RegionHistory:
     def is_comparable(self) -> bool:
         """True when there is a latest score to compare with the baseline (two or more)."""
         return self.arrival_count >= 2
+
+    @property
+    def summary_cells(self) -> Markup:
+        """Return the region's cells in the table by region: baseline, latest, change, its meaning, average drop
+        (written once here rather than by a macro per cell)."""
+        change, comparable = self.change, self.is_comparable
+        cells = (
+            f'<td data-label="Baseline">{score_words(change.baseline) if change else "—"}</td>'
+            f'<td data-label="Latest">{score_words(change.latest) if change else "—"}</td>'
+            f'<td data-label="Change">{signed_words(change.amount) if change and comparable else "—"}</td>'
+            f'<td data-label="Meaningful change?">{verdict_markup(change if comparable else None)}</td>'
+            f'<td data-label="Average drop per treatment">{score_words(self.average_immediate_drop)}</td>'
+        )
+        # Safe: numbers and the verdict's escaped markup only.
+        return Markup(cells)  # nosec B704
+
+    @property
+    def change_caption(self) -> Markup:
+        """Return what follows the region's name over its chart: baseline → latest and its meaning."""
+        change = self.change
+        if change is None:
+            return Markup("")
+        if self.is_comparable:
+            words = (
+                f": {score_words(change.baseline)} → {score_words(change.latest)} · {verdict_markup(change)}"
+            )
+        else:
+            words = f": {score_words(change.baseline)} · {verdict_markup(None)}"
+        return Markup(words)  # nosec B704
 
 
 @dataclass(frozen=True)
