@@ -9,6 +9,8 @@ its own red flags, each decided on that check-in; a later intake starts afresh.
 
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import Integer, bindparam
+
 from intake.extensions import db
 from intake.patients.models import Patient
 from intake.questionnaire import check_in_steps as c
@@ -57,24 +59,41 @@ def urgent_advice_level(red_flag_answers: dict) -> str | None:
     return None
 
 
+# The alerts are read on every chart, visit note and signed note: their statements are built once, the patient
+# (and the time after which check-ins count, the forms whose decisions are read) bound by name.
+_PATIENT = bindparam("patient_id", type_=Integer)
+_LATEST_SUBMITTED_INTAKE = (
+    db.select(Intake)
+    .where(Intake.patient_id == _PATIENT, Intake.form_kind == INTAKE_FORM, Intake.status == SUBMITTED)
+    .order_by(Intake.submitted_at.desc(), Intake.id.desc())
+    .limit(1)
+)
+_CHECK_INS = db.select(Intake).where(
+    Intake.patient_id == _PATIENT, Intake.form_kind == CHECK_IN_FORM, Intake.status == SUBMITTED
+)
+_EVERY_CHECK_IN = _CHECK_INS.order_by(Intake.submitted_at, Intake.id)
+_CHECK_INS_AFTER = _CHECK_INS.where(Intake.submitted_at > bindparam("after")).order_by(
+    Intake.submitted_at, Intake.id
+)
+_LATEST_DECISIONS = (
+    db.select(RedFlagDecision)
+    .where(RedFlagDecision.intake_id.in_(bindparam("intake_ids", expanding=True)))
+    .order_by(RedFlagDecision.intake_id, RedFlagDecision.flag_code, RedFlagDecision.id)
+)
+
+
 def latest_submitted_intake(patient_id: int) -> Intake | None:
     """Return the patient's most recently submitted intake (the intake form, never a check-in), or None."""
-    return db.session.scalar(
-        db.select(Intake)
-        .where(Intake.patient_id == patient_id, Intake.form_kind == INTAKE_FORM, Intake.status == SUBMITTED)
-        .order_by(Intake.submitted_at.desc(), Intake.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_LATEST_SUBMITTED_INTAKE, {"patient_id": patient_id})
 
 
 def check_ins_since(patient_id: int, intake: Intake | None) -> list[Intake]:
     """Return the patient's check-ins submitted after this intake (all of them without one), oldest first."""
-    statement = db.select(Intake).where(
-        Intake.patient_id == patient_id, Intake.form_kind == CHECK_IN_FORM, Intake.status == SUBMITTED
-    )
     if intake is not None and intake.submitted_at is not None:
-        statement = statement.where(Intake.submitted_at > intake.submitted_at)
-    return list(db.session.scalars(statement.order_by(Intake.submitted_at, Intake.id)))
+        return list(
+            db.session.scalars(_CHECK_INS_AFTER, {"patient_id": patient_id, "after": intake.submitted_at})
+        )
+    return list(db.session.scalars(_EVERY_CHECK_IN, {"patient_id": patient_id}))
 
 
 def screened_forms(patient_id: int) -> list[Intake]:
@@ -113,11 +132,7 @@ def latest_decisions(intake_ids: list[int]) -> dict[tuple[int | None, str], RedF
     """Return the latest decision on each red flag of these intakes, by (intake id, flag code), in one query."""
     if not intake_ids:
         return {}
-    decisions = db.session.scalars(
-        db.select(RedFlagDecision)
-        .where(RedFlagDecision.intake_id.in_(intake_ids))
-        .order_by(RedFlagDecision.intake_id, RedFlagDecision.flag_code, RedFlagDecision.id)
-    )
+    decisions = db.session.scalars(_LATEST_DECISIONS, {"intake_ids": list(intake_ids)})
     return {(decision.intake_id, decision.flag_code): decision for decision in decisions}
 
 

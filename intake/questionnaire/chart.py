@@ -1,16 +1,96 @@
 """The patient chart's intake sections: the alert banner, the intake and check-in actions, and the latest answers
-(the latest intake beside the latest check-in)."""
+(the latest intake beside the latest check-in).
 
+The sections (and the chart's messages) show the same few forms: they are read once per chart, shared through
+``chart_forms`` — the patient's intakes, the check-ins since the latest one, the check-ins in progress — with
+statements built once.
+"""
+
+from dataclasses import dataclass
+
+from flask import g
 from flask_login import current_user
+from sqlalchemy import Integer, bindparam
+from sqlalchemy.orm import joinedload
 
 from intake.auth.roles import CLINICAL
+from intake.extensions import db
 from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import grants, operations
 from intake.questionnaire import steps as q
-from intake.questionnaire.alerts import forms_alerts, latest_submitted_intake, screened_forms
-from intake.questionnaire.check_ins import latest_check_in, previous_peg_score, summarise_check_in
-from intake.questionnaire.models import INTAKE_FORM, SUBMITTED
+from intake.questionnaire.alerts import check_ins_since, forms_alerts
+from intake.questionnaire.check_ins import previous_peg_score, summarise_check_in
+from intake.questionnaire.models import CHECK_IN_FORM, IN_PROGRESS, INTAKE_FORM, SUBMITTED, Intake
 from intake.questionnaire.summary import summarise
+
+_PATIENT = bindparam("patient_id", type_=Integer)
+#: Every intake of the patient (not their check-ins), newest first: a handful, one per course of care; with who
+#: started and who reviewed each, which the intake card and the latest intake name.
+_INTAKES = (
+    db.select(Intake)
+    .where(Intake.patient_id == _PATIENT, Intake.form_kind == INTAKE_FORM)
+    .order_by(Intake.created_at.desc(), Intake.id.desc())
+    .options(joinedload(Intake.started_by), joinedload(Intake.reviewed_by))
+)
+_CHECK_IN_IN_PROGRESS = (
+    db.select(Intake)
+    .where(Intake.patient_id == _PATIENT, Intake.form_kind == CHECK_IN_FORM, Intake.status == IN_PROGRESS)
+    .order_by(Intake.created_at.desc(), Intake.id.desc())
+    .limit(1)
+)
+_LATEST_CHECK_IN = (
+    db.select(Intake)
+    .where(Intake.patient_id == _PATIENT, Intake.form_kind == CHECK_IN_FORM, Intake.status == SUBMITTED)
+    .order_by(Intake.submitted_at.desc(), Intake.id.desc())
+    .limit(1)
+)
+
+
+@dataclass(frozen=True)
+class ChartForms:
+    """The patient's forms the chart shows, read once per chart."""
+
+    #: Every intake form, newest first (started, submitted or withdrawn).
+    intakes: list[Intake]
+    #: The latest submitted intake, as ``alerts.latest_submitted_intake`` finds it.
+    latest_intake: Intake | None
+    intake_in_progress: Intake | None
+    #: The check-ins submitted after the latest intake (every one without an intake), oldest first.
+    check_ins_since: list[Intake]
+    latest_check_in: Intake | None
+    check_in_in_progress: Intake | None
+
+    @property
+    def screened(self) -> list[Intake]:
+        """The forms the alerts come from: the latest intake, then the check-ins since."""
+        return ([self.latest_intake] if self.latest_intake else []) + self.check_ins_since
+
+
+def chart_forms(patient) -> ChartForms:
+    """Return the patient's forms for this chart, read on the first call of the request (three or four queries)."""
+    shared = g.setdefault("questionnaire_chart_forms", {})
+    if patient.id not in shared:
+        shared[patient.id] = _read_forms(patient.id)
+    return shared[patient.id]
+
+
+def _read_forms(patient_id: int) -> ChartForms:
+    intakes = list(db.session.scalars(_INTAKES, {"patient_id": patient_id}))
+    submitted = [intake for intake in intakes if intake.status == SUBMITTED]
+    # Newest submitted first, ties by id, a missing time last: the order latest_submitted_intake reads.
+    latest = max(
+        submitted, key=lambda i: (i.submitted_at is not None, i.submitted_at or 0, i.id), default=None
+    )
+    since = check_ins_since(patient_id, latest)
+    latest_check_in = since[-1] if since else db.session.scalar(_LATEST_CHECK_IN, {"patient_id": patient_id})
+    return ChartForms(
+        intakes=intakes,
+        latest_intake=latest,
+        intake_in_progress=next((intake for intake in intakes if intake.status == IN_PROGRESS), None),
+        check_ins_since=since,
+        latest_check_in=latest_check_in,
+        check_in_in_progress=db.session.scalar(_CHECK_IN_IN_PROGRESS, {"patient_id": patient_id}),
+    )
 
 
 def load_alerts(patient) -> dict:
@@ -19,9 +99,9 @@ def load_alerts(patient) -> dict:
     Front desk learns only that there are alerts for the practitioner, and whether one waits for a decision:
     never their wording.
     """
-    forms = screened_forms(patient.id)  # the latest intake and the check-ins since it
-    latest = next((form for form in forms if form.form_kind == INTAKE_FORM), None)
-    alerts = forms_alerts(forms)
+    forms = chart_forms(patient)
+    latest = forms.latest_intake
+    alerts = forms_alerts(forms.screened)
     clinical = current_user.role in CLINICAL
     needs_practitioner = any(alert.needs_decision for alert in alerts)
     return {
@@ -58,14 +138,15 @@ def _alerts_headline(alerts: list, clinical: bool, *, screened: bool) -> str:
 
 def load_intake_actions(patient) -> dict:
     """Where the patient's intake stands, and the buttons to start, send, revoke or cancel one."""
-    intake = operations.in_progress_intake(patient.id)
-    check_in = operations.in_progress_check_in(patient.id)
+    forms = chart_forms(patient)
+    intake = forms.intake_in_progress
+    check_in = forms.check_in_in_progress
     return {
         "in_progress": intake,
         "steps_saved": len(q.ANSWER_STEPS) - len(operations.missing_steps(intake)) if intake else 0,
         "steps_total": len(q.ANSWER_STEPS),
         "link": grants.active_link(intake) if intake else None,
-        "latest_submitted": latest_submitted_intake(patient.id),
+        "latest_submitted": forms.latest_intake,
         # Every staff role sees where the check-in stands (no answers: front desk reads no clinical words).
         "check_in_in_progress": check_in,
         "check_in_steps_saved": len(c.ANSWER_STEPS) - len(operations.missing_steps(check_in))
@@ -73,15 +154,16 @@ def load_intake_actions(patient) -> dict:
         else 0,
         "check_in_steps_total": len(c.ANSWER_STEPS),
         "check_in_link": grants.active_link(check_in) if check_in else None,
-        "latest_check_in": latest_check_in(patient.id),
+        "latest_check_in": forms.latest_check_in,
     }
 
 
 def load_latest_answers(patient) -> dict:
     """The latest submitted intake at a glance, and the older ones."""
-    intakes = [i for i in operations.patient_intakes(patient.id) if i.status == SUBMITTED]
-    latest = latest_submitted_intake(patient.id)
-    check_in = latest_check_in(patient.id)
+    forms = chart_forms(patient)
+    intakes = [i for i in forms.intakes if i.status == SUBMITTED]
+    latest = forms.latest_intake
+    check_in = forms.latest_check_in
     return {
         "latest": latest,
         "summary": summarise(latest, patient) if latest else None,

@@ -1,11 +1,12 @@
 """The chart's "Messages and next visit" section: email a form link, the messages sent, the planned visit."""
 
 from flask import current_app
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.orm import selectinload
 
 from intake.extensions import db
 from intake.mail import EMAIL, sender_for
-from intake.questionnaire.alerts import latest_submitted_intake
+from intake.questionnaire.chart import chart_forms
 from intake.reminders.forms import PlanVisitForm, SendLinkForm
 from intake.reminders.models import CHECK_IN_LINK, INTAKE_LINK, LinkMessage
 from intake.reminders.operations import planned_visit
@@ -14,24 +15,27 @@ from intake.reminders.operations import planned_visit
 MESSAGES_SHOWN = 5
 
 
+#: The patient's latest messages with who sent them, built once (the patient and how many bound by name).
+_LATEST_MESSAGES = (
+    db.select(LinkMessage)
+    .where(LinkMessage.patient_id == bindparam("patient_id", type_=Integer))
+    .order_by(LinkMessage.sent_at.desc(), LinkMessage.id.desc())
+    .options(selectinload(LinkMessage.sent_by))
+    .limit(bindparam("shown", type_=Integer))
+)
+
+
 def latest_messages(patient_id: int, limit: int = MESSAGES_SHOWN) -> list[LinkMessage]:
     """Return the patient's latest link messages, newest first."""
-    return list(
-        db.session.scalars(
-            db.select(LinkMessage)
-            .where(LinkMessage.patient_id == patient_id)
-            .order_by(LinkMessage.sent_at.desc(), LinkMessage.id.desc())
-            .options(selectinload(LinkMessage.sent_by))
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(_LATEST_MESSAGES, {"patient_id": patient_id, "shown": limit}))
 
 
 def messages_section(patient) -> dict:
     """Load the section: whether email is set up, the send and plan forms, the latest messages, the plan."""
     sender = sender_for(EMAIL, current_app.config)
-    # A patient who has filled the intake is sent the check-in before each return visit.
-    purpose = CHECK_IN_LINK if latest_submitted_intake(patient.id) is not None else INTAKE_LINK
+    # A patient who has filled the intake is sent the check-in before each return visit (the intake as the
+    # chart's intake sections read it, once for the chart).
+    purpose = CHECK_IN_LINK if chart_forms(patient).latest_intake is not None else INTAKE_LINK
     send_form = SendLinkForm(formdata=None, purpose=purpose, address=patient.email or "")
     plan = planned_visit(patient.id)
     return {
