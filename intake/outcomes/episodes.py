@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, bindparam, func, or_
 from sqlalchemy.orm import aliased
 
 from intake.clinic_time import to_clinic_time
@@ -36,6 +36,12 @@ def inactive_after() -> timedelta:
 
 def episode_of_visit(visit=Visit):
     """Return a correlated SQL expression: the id of the episode ``visit`` belongs to (NULL for none)."""
+    if visit is Visit:
+        return _EPISODE_OF_A_VISIT  # built once: the chart and the progress pages ask on every request
+    return _episode_of(visit)
+
+
+def _episode_of(visit):
     episode = aliased(Episode)
     return (
         db.select(episode.id)
@@ -49,6 +55,9 @@ def episode_of_visit(visit=Visit):
         .correlate(visit)
         .scalar_subquery()
     )
+
+
+_EPISODE_OF_A_VISIT = _episode_of(Visit)
 
 
 @dataclass(frozen=True)
@@ -108,23 +117,34 @@ def episode_status(
     return OPEN, None
 
 
-def patient_episodes(patient_id: int, now: datetime | None = None) -> list[EpisodeState]:
-    """Return the patient's episodes, newest first, with their visits counted (two queries)."""
-    now = now or utcnow()
-    episodes = db.session.scalars(
+def _patient_episodes_statements():
+    patient_id = bindparam("patient_id", type_=Integer)
+    episodes = (
         db.select(Episode)
         .where(Episode.patient_id == patient_id)
         .order_by(Episode.started_at.desc(), Episode.id.desc())
-    ).all()
-    if not episodes:
-        return []
+    )
     belongs_to = episode_of_visit().label("episode_id")
     counted = db.select(belongs_to, Visit.visit_at).where(Visit.patient_id == patient_id).subquery()
-    rows = db.session.execute(
+    visits = (
         db.select(counted.c.episode_id, func.count(), func.max(counted.c.visit_at))
         .where(counted.c.episode_id.is_not(None))
         .group_by(counted.c.episode_id)
-    ).all()
+    )
+    return episodes, visits
+
+
+#: A patient's episodes, newest first, and their visits counted: built once, the patient bound by name.
+_EPISODES, _VISITS_BY_EPISODE = _patient_episodes_statements()
+
+
+def patient_episodes(patient_id: int, now: datetime | None = None) -> list[EpisodeState]:
+    """Return the patient's episodes, newest first, with their visits counted (two queries)."""
+    now = now or utcnow()
+    episodes = db.session.scalars(_EPISODES, {"patient_id": patient_id}).all()
+    if not episodes:
+        return []
+    rows = db.session.execute(_VISITS_BY_EPISODE, {"patient_id": patient_id}).all()
     visits = {row[0]: (row[1], aware_utc(row[2])) for row in rows}
     states = []
     for episode in episodes:
