@@ -30,7 +30,7 @@ from intake.pain.history import (
 from intake.pain.peg import PEG_MEANINGFUL_CHANGE, peg_trend
 from intake.pain.progress import MEANINGFUL_CHANGE_WORDS
 from intake.pain.report import build_history_report, unsigned_visits
-from intake.pain.score_table import table_rows
+from intake.pain.score_table import effect_row_markup, table_row_markup, table_rows
 from intake.patients.models import Patient
 from intake.patients.records import get_patient
 from intake.refused import Refused
@@ -158,6 +158,7 @@ def table(patient_id: int):
     codes = {item.region.code for item in pain_history.regions}
     codes |= {code for occasion in page.occasions for code in occasion.scores}
     columns = regions_in_order(codes)
+    page_effects = [e for e in pain_history.visit_effects if e.visit_id in visits_on_page]
     return render_template(
         "pain/table.html",
         patient=patient,
@@ -165,8 +166,9 @@ def table(patient_id: int):
         history=pain_history,
         page=page,
         columns=columns,
-        rows=table_rows(page.occasions, columns, unsigned_visits(visits_on_page)),
-        page_effects=[e for e in pain_history.visit_effects if e.visit_id in visits_on_page],
+        row_markup=table_row_markup(table_rows(page.occasions, columns, unsigned_visits(visits_on_page))),
+        page_effects=page_effects,
+        effect_rows=effect_row_markup(page_effects),
         shown=shown,
         period_args=shown.args,
     ), (200 if shown.valid else 422)
