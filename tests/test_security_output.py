@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Files allowed to mark markup as safe, each reviewed: what it marks and why no typed text gets in.
 REVIEWED_ALLOW_LIST = {
     "intake/pain/figure.py": "Markup() of the body-map SVG built from our own static shapes; scores are numbers, text escaped",
+    "intake/pain/graphs.py": "Markup() of a trend chart's SVG written in Python: its summary, tick labels and id are "
+    "escaped; the mark kinds are the keys of MARK_STYLE (an unknown one raises); every other value is a number",
+    "intake/pain/score_table.py": "Markup() of the pain table's rows written in Python: each time, context, label, "
+    "name and score goes through escape(); drop and averages are score_words of numbers",
     "intake/forms.py": "the date-of-birth widget: fixed markup whose every value goes through Markup.format, which "
     "escapes it (tests/patients/test_birth_date_fields.py shows a typed part back escaped)",
 }

@@ -58,5 +58,6 @@ def test_the_odi_of_an_episode_is_found_through_the_patients_own_intakes(
         assert client.get(f"/patients/{patient.id}").status_code == 200
     sql, params = the_statement(statements, "SELECT patient_intake.submitted_at, patient_intake.odi_percent")
     plan = query_plan(app, sql, params, price_out=("enable_seqscan", "enable_bitmapscan"))
-    assert "ix_patient_intake_patient_kind" in plan, plan
+    # Either index that starts at the patient serves it (PostgreSQL may take the plain one for a handful of rows).
+    assert re.search(r"ix_patient_intake_patient_(kind|id)\b", plan), plan
     assert "ix_patient_intake_status_submitted" not in plan, plan
