@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, url_for
+from sqlalchemy import Date, Integer, bindparam
 
 from intake.audit import models as audit
 from intake.audit.operations import record_event
@@ -258,18 +259,22 @@ def send_check_in_reminder(patient: Patient, visit_date: date) -> Outgoing:
 # --- The next visit planned on the chart ---------------------------------------------------------------------
 
 
+#: The patient's next planned visit, built once (the chart asks on every view): the patient and today bound.
+_PLANNED_VISIT = (
+    db.select(PlannedVisit)
+    .where(
+        PlannedVisit.patient_id == bindparam("patient_id", type_=Integer),
+        PlannedVisit.cancelled_at.is_(None),
+        PlannedVisit.visit_on >= bindparam("today", type_=Date),
+    )
+    .order_by(PlannedVisit.set_at.desc(), PlannedVisit.id.desc())
+    .limit(1)
+)
+
+
 def planned_visit(patient_id: int) -> PlannedVisit | None:
     """Return the patient's next visit planned on the chart (today or later, not cancelled), if any."""
-    return db.session.scalar(
-        db.select(PlannedVisit)
-        .where(
-            PlannedVisit.patient_id == patient_id,
-            PlannedVisit.cancelled_at.is_(None),
-            PlannedVisit.visit_on >= clinic_today(),
-        )
-        .order_by(PlannedVisit.set_at.desc(), PlannedVisit.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_PLANNED_VISIT, {"patient_id": patient_id, "today": clinic_today()})
 
 
 def _open_plans(patient_id: int) -> list[PlannedVisit]:
