@@ -18,6 +18,8 @@ REVIEWED_ALLOW_LIST = {
     "intake/pain/figure.py": "Markup() of the body-map SVG built from our own static shapes; scores are numbers, text escaped",
     "intake/pain/graphs.py": "Markup() of a trend chart's SVG written in Python: its summary, tick labels and id are "
     "escaped; the mark kinds are the keys of MARK_STYLE (an unknown one raises); every other value is a number",
+    "intake/pain/history.py": "Markup() of the verdict badge (its kind and words escaped) and of a region's summary "
+    "cells and chart caption: score_words / signed_words of numbers around that badge",
     "intake/pain/score_table.py": "Markup() of the pain table's rows written in Python: each time, context, label, "
     "name and score goes through escape(); drop and averages are score_words of numbers",
     "intake/forms.py": "the date-of-birth widget: fixed markup whose every value goes through Markup.format, which "
