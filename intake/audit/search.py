@@ -14,6 +14,7 @@ from intake.audit.models import ACTION_LABELS, AuditEvent
 from intake.auth.models import User
 from intake.clinic_time import clinic_local_to_utc
 from intake.extensions import db
+from intake.paging import NumberedPage
 from intake.patients.models import Patient
 
 #: The audit log counts matching events up to this many, then says "more than": a trail of a million rows is
@@ -139,7 +140,7 @@ PAGE_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class EventPage:
+class EventPage(NumberedPage):
     """One page of events, the count of matches up to a cap, and where the pager may go."""
 
     #: Rows of ``PAGE_COLUMNS``.
@@ -149,18 +150,6 @@ class EventPage:
     total: int  # exact when not ``total_is_capped``, else the cap
     total_is_capped: bool
     has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
     @property
     def pages(self) -> int | None:

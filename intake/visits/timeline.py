@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func
 
 from intake.auth.models import User
 from intake.extensions import db
+from intake.paging import NumberedPage
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
 from intake.pain.regions import region_label
 from intake.visits.models import Amendment, Visit, VisitPoint
@@ -36,7 +37,7 @@ class TimelineRow:
 
 
 @dataclass(frozen=True)
-class TimelinePage:
+class TimelinePage(NumberedPage):
     """One page of the visit list: its lines and where it sits among the patient's pages."""
 
     rows: list[TimelineRow]
@@ -49,20 +50,8 @@ class TimelinePage:
         return max(1, ceil(self.total / self.per_page))
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 _VISIT_LINES = (
