@@ -345,7 +345,9 @@ def _score_records_statement(shape: Shape) -> Select:
 
 def load_score_records(patient_id: int, period: Period = Period()) -> list[ScoreRecord]:
     """Return the patient's scores in ``period``, oldest first, with who recorded each (one query)."""
-    rows = db.session.execute(_score_records_statement(Shape.of(period)), _parameters(patient_id, period))
+    rows = db.session.execute(
+        _score_records_statement(Shape.of(period)), _parameters(patient_id, period)
+    ).all()
     return list(map(ScoreRecord._make, rows))
 
 
@@ -744,7 +746,7 @@ def _occasion_page_statement(shape: Shape) -> Select:
 def load_occasion_page(patient_id: int, period: Period, page: int, per_page: int) -> OccasionPage:
     """Return page ``page`` (from 1) of the occasions in ``period``, newest first (one query)."""
     parameters = _parameters(patient_id, period) | {"limit": per_page + 1, "offset": (page - 1) * per_page}
-    rows = db.session.execute(_occasion_page_statement(Shape.of(period)), parameters)
+    rows = db.session.execute(_occasion_page_statement(Shape.of(period)), parameters).all()
     occasions = group_occasions(list(map(ScoreRecord._make, rows)))[::-1]
     moments = sorted({o.recorded_at for o in occasions}, reverse=True)
     has_next = len(moments) > per_page
