@@ -2,7 +2,7 @@
 (the latest intake beside the latest check-in).
 
 The sections (and the chart's messages) show the same few forms: they are read once per chart, shared through
-``chart_forms`` — the patient's intakes, the check-ins since the latest one, the check-ins in progress — with
+``chart_forms`` — the patient's intakes, the check-ins since the latest one, the check-in in progress — with
 statements built once.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Integer, and_, bindparam, or_
 from sqlalchemy.orm import joinedload
 
 from intake.auth.roles import CLINICAL
@@ -24,19 +24,20 @@ from intake.questionnaire.models import CHECK_IN_FORM, IN_PROGRESS, INTAKE_FORM,
 from intake.questionnaire.summary import summarise
 
 _PATIENT = bindparam("patient_id", type_=Integer)
-#: Every intake of the patient (not their check-ins), newest first: a handful, one per course of care; with who
-#: started and who reviewed each, which the intake card and the latest intake name.
-_INTAKES = (
+#: Every intake of the patient, newest first — a handful, one per course of care — with who started and who
+#: reviewed each, which the intake card and the latest intake name; and, in the same read, the check-in being
+#: filled (one at a time: starting one carries on the one in progress).
+_FORMS = (
     db.select(Intake)
-    .where(Intake.patient_id == _PATIENT, Intake.form_kind == INTAKE_FORM)
+    .where(
+        Intake.patient_id == _PATIENT,
+        or_(
+            Intake.form_kind == INTAKE_FORM,
+            and_(Intake.form_kind == CHECK_IN_FORM, Intake.status == IN_PROGRESS),
+        ),
+    )
     .order_by(Intake.created_at.desc(), Intake.id.desc())
     .options(joinedload(Intake.started_by), joinedload(Intake.reviewed_by))
-)
-_CHECK_IN_IN_PROGRESS = (
-    db.select(Intake)
-    .where(Intake.patient_id == _PATIENT, Intake.form_kind == CHECK_IN_FORM, Intake.status == IN_PROGRESS)
-    .order_by(Intake.created_at.desc(), Intake.id.desc())
-    .limit(1)
 )
 _LATEST_CHECK_IN = (
     db.select(Intake)
@@ -67,7 +68,7 @@ class ChartForms:
 
 
 def chart_forms(patient) -> ChartForms:
-    """Return the patient's forms for this chart, read on the first call of the request (three or four queries)."""
+    """Return the patient's forms for this chart, read on the first call of the request (two or three queries)."""
     shared = g.setdefault("questionnaire_chart_forms", {})
     if patient.id not in shared:
         shared[patient.id] = _read_forms(patient.id)
@@ -75,7 +76,8 @@ def chart_forms(patient) -> ChartForms:
 
 
 def _read_forms(patient_id: int) -> ChartForms:
-    intakes = list(db.session.scalars(_INTAKES, {"patient_id": patient_id}))
+    forms = list(db.session.scalars(_FORMS, {"patient_id": patient_id}))
+    intakes = [form for form in forms if form.form_kind == INTAKE_FORM]
     submitted = [intake for intake in intakes if intake.status == SUBMITTED]
     # Newest submitted first, ties by id, a missing time last: the order latest_submitted_intake reads.
     latest = max(
@@ -89,7 +91,7 @@ def _read_forms(patient_id: int) -> ChartForms:
         intake_in_progress=next((intake for intake in intakes if intake.status == IN_PROGRESS), None),
         check_ins_since=since,
         latest_check_in=latest_check_in,
-        check_in_in_progress=db.session.scalar(_CHECK_IN_IN_PROGRESS, {"patient_id": patient_id}),
+        check_in_in_progress=next((form for form in forms if form.form_kind == CHECK_IN_FORM), None),
     )
 
 
