@@ -8,6 +8,7 @@ background job, so a visit after the gap brings it back.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, or_
@@ -37,7 +38,7 @@ def inactive_after() -> timedelta:
 def episode_of_visit(visit=Visit):
     """Return a correlated SQL expression: the id of the episode ``visit`` belongs to (NULL for none)."""
     if visit is Visit:
-        return _EPISODE_OF_A_VISIT  # built once: the chart and the progress pages ask on every request
+        return _episode_of_a_visit()  # built once: the chart and the progress pages ask on every request
     return _episode_of(visit)
 
 
@@ -57,7 +58,10 @@ def _episode_of(visit):
     )
 
 
-_EPISODE_OF_A_VISIT = _episode_of(Visit)
+@cache
+def _episode_of_a_visit():
+    # Built on first use rather than at import: an alias maps every model, and this module may be imported first.
+    return _episode_of(Visit)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,9 @@ def episode_status(
     return OPEN, None
 
 
+@cache
 def _patient_episodes_statements():
+    """A patient's episodes, newest first, and their visits counted: built once, the patient bound by name."""
     patient_id = bindparam("patient_id", type_=Integer)
     episodes = (
         db.select(Episode)
@@ -134,17 +140,14 @@ def _patient_episodes_statements():
     return episodes, visits
 
 
-#: A patient's episodes, newest first, and their visits counted: built once, the patient bound by name.
-_EPISODES, _VISITS_BY_EPISODE = _patient_episodes_statements()
-
-
 def patient_episodes(patient_id: int, now: datetime | None = None) -> list[EpisodeState]:
     """Return the patient's episodes, newest first, with their visits counted (two queries)."""
     now = now or utcnow()
-    episodes = db.session.scalars(_EPISODES, {"patient_id": patient_id}).all()
+    episodes_statement, visits_statement = _patient_episodes_statements()
+    episodes = db.session.scalars(episodes_statement, {"patient_id": patient_id}).all()
     if not episodes:
         return []
-    rows = db.session.execute(_VISITS_BY_EPISODE, {"patient_id": patient_id}).all()
+    rows = db.session.execute(visits_statement, {"patient_id": patient_id}).all()
     visits = {row[0]: (row[1], aware_utc(row[2])) for row in rows}
     states = []
     for episode in episodes:
