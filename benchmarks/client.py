@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.bench_app import FLOOR, QUERIES_HEADER, SIGNED_IN_FLOOR
+from benchmarks.bench_app import FLOOR, LOOKED_FLOOR, QUERIES_HEADER, SIGNED_IN_FLOOR
 
 #: The demo practitioner the bench signs in as (intake/demo.py).
 EMAIL = "mei.chen@clinic.example"
@@ -234,6 +234,7 @@ def pages(client: Client, database_url: str, patient_id: int) -> dict[str, str]:
     found = {
         "floor (anonymous)": FLOOR,
         "floor (signed in)": SIGNED_IN_FLOOR,
+        "floor (signed in, look recorded)": f"{LOOKED_FLOOR}{patient_id}",
         "search: surname prefix": "/patients/?" + urlencode(dict(q=last_name[:3])),
         "search: phone digits": "/patients/?" + urlencode(dict(q=phone_digits[:6])),
         "search: date of birth": "/patients/?" + urlencode(dict(q=str(date_of_birth)[:10])),

@@ -11,7 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from benchmarks.bench_app import FLOOR, QUERIES_HEADER, SIGNED_IN_FLOOR, instrument
+from benchmarks.bench_app import FLOOR, LOOKED_FLOOR, QUERIES_HEADER, SIGNED_IN_FLOOR, instrument
 from benchmarks.client import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -48,6 +48,7 @@ def bench_server(app, runner):
 def test_the_real_app_has_no_bench_routes(client):
     assert client.get(FLOOR).status_code == 404
     assert client.get(SIGNED_IN_FLOOR).status_code == 404
+    assert client.get(f"{LOOKED_FLOOR}1").status_code == 404
 
 
 def test_floor_is_anonymous_and_the_signed_in_floor_needs_the_session_cookie(bench_server):
@@ -63,6 +64,28 @@ def test_floor_is_anonymous_and_the_signed_in_floor_needs_the_session_cookie(ben
     assert signed_in.status == 200 and signed_in.queries >= 1  # the user is loaded
 
 
+def test_the_looked_floor_records_one_chained_look_at_the_chart_and_shows_nothing(bench_server, app):
+    from intake.audit.chain import verify_chain
+    from intake.audit.models import AuditEvent
+    from intake.extensions import db
+
+    base, _url, patient = bench_server
+    client = Client(base)
+    assert client.get(f"{LOOKED_FLOOR}{patient}").status == 302  # signed out: to the sign-in page
+    sign_in(client)
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.max(AuditEvent.id)))
+    looked = client.get(f"{LOOKED_FLOOR}{patient}")
+    assert looked.status == 200 and looked.body == b"ok"
+    assert client.get(f"{LOOKED_FLOOR}999999").status == 404
+    with app.app_context():
+        events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.id > before)).all()
+        assert [(e.action, e.patient_id, e.record_type, e.user_name) for e in events] == [
+            ("view", patient, "patient", "Mei Chen")
+        ]
+        assert verify_chain().intact
+
+
 def test_every_page_the_bench_loads_answers_200_with_its_query_count(bench_server):
     base, url, patient = bench_server
     client, admin = Client(base), Client(base)
@@ -76,6 +99,7 @@ def test_every_page_the_bench_loads_answers_200_with_its_query_count(bench_serve
         found
     )
     assert found["chart (long history)"] == f"/patients/{patient}"
+    assert found["floor (signed in, look recorded)"] == f"{LOOKED_FLOOR}{patient}"
     for name, path in found.items():
         answer = (admin if needs_admin(path) else client).get(path)
         assert answer.status == 200, (name, path)
