@@ -165,12 +165,19 @@ def _checkpoint_after_commit(session):
         app.extensions[_CHAIN_IS_KEYED] = True
     if first_keyed is None and not crossed:
         return
+    key = audit_key(app)
+    # Counted on from the newest signed checkpoint before this one: the events after it, along the primary
+    # key, not the whole trail (appends are serialised, so every event up to the newest is committed).
+    previous = checkpoints.latest_checkpoint(app, key, up_to_id=newest.id)
+    counted = select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= newest.id)
+    if previous is not None:
+        counted = counted.where(AuditEvent.id > previous.last_id)
     with db.engine.connect() as connection:
-        count = connection.execute(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= newest.id)
-        ).scalar_one()
+        count = connection.execute(counted).scalar_one() + (previous.count if previous is not None else 0)
+    if first_keyed is None and previous is not None:
+        first_keyed = previous.hmac_from  # carried forward, as every checkpoint after the switch says it
     checkpoints.write_checkpoint(
-        app, audit_key(app), last_id=newest.id, last_hash=newest.row_hash, count=count, hmac_from=first_keyed
+        app, key, last_id=newest.id, last_hash=newest.row_hash, count=count, hmac_from=first_keyed
     )
 
 

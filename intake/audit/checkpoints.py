@@ -89,6 +89,46 @@ def write_checkpoint(
     return Checkpoint(**fields)
 
 
+#: How much of the file's end ``latest_checkpoint`` reads: a few dozen lines, the newest few workers' checkpoints.
+TAIL_BYTES = 8192
+
+
+def _verified(line: str, key: bytes) -> Checkpoint | None:
+    """Return the checkpoint a line holds when its signature verifies with ``key``, else None."""
+    try:
+        record = json.loads(line)
+        fields = {name: record[name] for name in SIGNED_FIELDS}
+        signature = str(record["signature"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not hmac.compare_digest(signature, _signature(key, fields)):
+        return None
+    return Checkpoint(**fields)
+
+
+def latest_checkpoint(app: Flask, key: bytes, *, up_to_id: int) -> Checkpoint | None:
+    """Return the newest signed checkpoint at or before event ``up_to_id``, from the end of the file alone.
+
+    A new checkpoint counts on from it rather than counting the whole trail again (a million events at each
+    checkpoint), so only the file's last ``TAIL_BYTES`` are read; None when no signed line there qualifies
+    (no file yet, or only newer checkpoints of other workers), and the caller then counts the whole trail.
+    """
+    try:
+        with checkpoint_path(app).open("rb") as file:
+            start = max(0, file.seek(0, os.SEEK_END) - TAIL_BYTES)
+            file.seek(start)
+            lines = file.read().decode("utf-8", "replace").splitlines()
+    except FileNotFoundError:
+        return None
+    if start > 0:
+        lines = lines[1:]  # the first line read may be the end of a longer one
+    for line in reversed(lines):
+        checkpoint = _verified(line, key) if line.strip() else None
+        if checkpoint is not None and checkpoint.last_id <= up_to_id:
+            return checkpoint
+    return None
+
+
 def read_checkpoints(app: Flask, key: bytes) -> CheckpointFile:
     """Read every checkpoint in the file, noting the lines that are not signed with ``key``."""
     path = checkpoint_path(app)
@@ -101,15 +141,9 @@ def read_checkpoints(app: Flask, key: bytes) -> CheckpointFile:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-            fields = {name: record[name] for name in SIGNED_FIELDS}
-            signature = str(record["signature"])
-        except (ValueError, KeyError, TypeError):
+        checkpoint = _verified(line, key)
+        if checkpoint is None:
             forged.append(number)
-            continue
-        if not hmac.compare_digest(signature, _signature(key, fields)):
-            forged.append(number)
-            continue
-        found.append(Checkpoint(**fields))
+        else:
+            found.append(checkpoint)
     return CheckpointFile(path, tuple(found), tuple(forged))
