@@ -119,7 +119,7 @@ class LogRow(NamedTuple):
 
 
 def log_rows(events: Iterable[Any], names: dict[int, str], role_labels: dict[str, str]) -> list[LogRow]:
-    """Say each event of a page of the audit log in words (rows of ``audit.search.PAGE_COLUMNS``)."""
+    """Say each event of a page of the audit log in words (``audit.search.EventRow``s)."""
     rows = []
     for event in events:
         words = event_in_words(event.action, event.endpoint, event.record_type)

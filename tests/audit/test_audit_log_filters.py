@@ -85,3 +85,20 @@ def test_one_event_beyond_the_cap_says_more_than_and_a_filter_within_it_counts_e
     assert "1 event matches these filters." in html
     html = client.get("/audit/", query_string={"action": "sign"}).get_data(as_text=True)
     assert "0 events match these filters." in html and "No events match these filters." in html
+
+
+def test_the_whole_log_unfiltered_is_counted_up_to_the_cap(app, client, login):
+    from intake.audit.operations import record_event
+    from intake.extensions import db
+
+    login("admin")
+    with app.app_context():
+        for n in range(12):
+            record_event("view", detail=f"event number {n:02d}")
+        db.session.commit()
+        every = db.session.scalar(db.text("SELECT count(*) FROM audit_event"))
+    html = client.get("/audit/").get_data(as_text=True)
+    assert f'<p class="audit-count">{every} events.</p>' in html
+    app.config["AUDIT_COUNT_CAP"] = every - 1
+    html = client.get("/audit/").get_data(as_text=True)
+    assert f'<p class="audit-count">More than {every - 1:,} events.</p>' in html

@@ -160,3 +160,19 @@ def test_the_viewers_are_found_by_seeks_along_the_covering_index(app, client, lo
         if line.startswith(("SEARCH", "SCAN")):
             assert "COVERING INDEX ix_audit_event_chart_viewers" in line or "PRIMARY KEY" in line, plan
     assert "TEMP B-TREE FOR GROUP BY" not in plan, plan
+
+
+def test_looks_beyond_the_counted_ones_say_more_than(app, client, login, make_user, make_patient):
+    from intake.audit.chart import VIEWS_COUNTED
+
+    patient = make_patient()
+    often = make_user(role="practitioner", full_name="Mei Chen")
+    exactly = make_user(role="front_desk", full_name="Jordan Lee")
+    looks(app, patient.id, often.id, VIEWS_COUNTED + 1)
+    looks(app, patient.id, exactly.id, VIEWS_COUNTED)
+    login("practitioner", full_name="Lin Park")
+    html = client.get(f"/patients/{patient.id}").get_data(as_text=True)
+    section = html.split("Who has looked at this chart")[1]
+    assert f"more than {VIEWS_COUNTED} views, last" in section.split("Mei Chen")[1].split("</li>")[0]
+    assert f">{VIEWS_COUNTED} views, last" in section.split("Jordan Lee")[1].split("</li>")[0]
+    assert shown_viewers(client, patient.id)[0] == ("Lin Park", "Practitioner", 2)
