@@ -14,7 +14,7 @@ from intake.auth.models import User
 from intake.clinic_time import clinic_local_to_utc
 from intake.extensions import db
 from intake.paging import NumberedPage
-from intake.patients.models import Patient
+from intake.patients.models import Patient, display_name
 
 #: The audit log counts matching events up to this many, then says "more than": a trail of a million rows is
 #: not counted on every page (the app's config may set AUDIT_COUNT_CAP).
@@ -212,11 +212,10 @@ def patient_names(events: list[EventRow]) -> dict[int, str]:
     ids = {event.patient_id for event in events if event.patient_id is not None}
     if not ids:
         return {}
-    # Plain rows, not patients: the name is said by the model's own display_name property, given a row's columns.
-    display_name = vars(Patient)["display_name"].fget
+    # Plain rows, not patients, named by the patients' own rule.
     rows = db.session.execute(
         db.select(Patient.id, Patient.first_name, Patient.last_name, Patient.preferred_name).where(
             Patient.id.in_(ids)
         )
     )
-    return {row.id: display_name(row) for row in rows}
+    return {row.id: display_name(row.last_name, row.first_name, row.preferred_name) for row in rows}

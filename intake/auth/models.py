@@ -15,6 +15,11 @@ from intake.instance_keys import decrypt_text, encrypt_text
 TOTP_SECRET_PURPOSE = "intake 2-step sign-in secrets"
 
 
+
+def signature_name(full_name: str, designation: str | None) -> str:
+    """A practitioner's name as printed on a signed note, e.g. 'Mei Chen, R.Ac' (an account's, or two columns)."""
+    return f"{full_name}, {designation}" if designation else full_name
+
 class User(Model):
     """A staff member who signs in: administrator, practitioner or front desk."""
 
@@ -68,9 +73,7 @@ class User(Model):
     @property
     def signature_name(self) -> str:
         """Name as printed on a signed note, e.g. 'Mei Chen, R.Ac'."""
-        if self.designation:
-            return f"{self.full_name}, {self.designation}"
-        return self.full_name
+        return signature_name(self.full_name, self.designation)
 
     @property
     def totp_secret(self) -> str | None:

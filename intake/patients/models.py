@@ -17,6 +17,14 @@ SEX_AT_BIRTH_CHOICES = [
 ]
 
 
+
+def display_name(last_name: str, first_name: str, preferred_name: str | None) -> str:
+    """'Last, First (Preferred)' as staff read it in lists (a patient's, or a row of the same columns)."""
+    name = f"{last_name}, {first_name}"
+    if preferred_name and preferred_name != first_name:
+        name += f" ({preferred_name})"
+    return name
+
 class Patient(Model):
     """A person treated at the clinic. Patients are archived, never deleted."""
 
@@ -65,10 +73,7 @@ class Patient(Model):
     @property
     def display_name(self) -> str:
         """'Last, First (Preferred)' as staff read it in lists."""
-        name = f"{self.last_name}, {self.first_name}"
-        if self.preferred_name and self.preferred_name != self.first_name:
-            name += f" ({self.preferred_name})"
-        return name
+        return display_name(self.last_name, self.first_name, self.preferred_name)
 
     @property
     def spoken_name(self) -> str:

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import visitors
 
 from intake.extensions import db
-from intake.patients.models import NAME_SEARCH_TABLE, Patient
+from intake.patients.models import NAME_SEARCH_TABLE, Patient, display_name
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PHONE_PATTERN = re.compile(r"^[\d\s()+.\-]+$")
@@ -336,7 +336,7 @@ class ListedPatient(NamedTuple):
     @property
     def display_name(self) -> str:
         """'Last, First (Preferred)', as on the chart (Patient.display_name)."""
-        return Patient.display_name.fget(self)  # type: ignore[attr-defined]
+        return display_name(self.last_name, self.first_name, self.preferred_name)
 
 
 LISTED_COLUMNS = tuple(getattr(Patient, name) for name in ListedPatient._fields)

@@ -2,49 +2,73 @@
 (the latest intake beside the latest check-in).
 
 The sections (and the chart's messages) show the same few forms: they are read once per chart, shared through
-``chart_forms`` — the patient's intakes, the check-ins since the latest one, the check-in in progress — with
-statements built once.
+``chart_forms`` — the patient's intakes, the check-ins since the latest one, the latest check-in, the check-in in
+progress — in one statement built once.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import Integer, and_, bindparam, or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Integer, and_, bindparam, func, or_
+from sqlalchemy.orm import aliased, joinedload
 
 from intake.auth.roles import CLINICAL
 from intake.extensions import db
 from intake.questionnaire import check_in_steps as c
 from intake.questionnaire import grants, operations
 from intake.questionnaire import steps as q
-from intake.questionnaire.alerts import check_ins_since, forms_alerts
+from intake.questionnaire.alerts import forms_alerts
 from intake.questionnaire.check_ins import previous_peg_score, summarise_check_in
 from intake.questionnaire.models import CHECK_IN_FORM, IN_PROGRESS, INTAKE_FORM, SUBMITTED, Intake
 from intake.questionnaire.summary import summarise
 
 _PATIENT = bindparam("patient_id", type_=Integer)
-#: Every intake of the patient, newest first — a handful, one per course of care — with who started and who
-#: reviewed each, which the intake card and the latest intake name; and, in the same read, the check-in being
-#: filled (one at a time: starting one carries on the one in progress).
-_FORMS = (
-    db.select(Intake)
-    .where(
-        Intake.patient_id == _PATIENT,
-        or_(
-            Intake.form_kind == INTAKE_FORM,
-            and_(Intake.form_kind == CHECK_IN_FORM, Intake.status == IN_PROGRESS),
-        ),
+
+
+@cache
+def _chart_forms_statement():
+    """Return the statement of the patient's forms the chart shows, newest first, in one read.
+
+    Every intake of the patient — a handful, one per course of care — with who started and who reviewed each,
+    which the intake card and the latest intake name; the check-in being filled (one at a time: starting one
+    carries on the one in progress); the check-ins submitted after the latest submitted intake (every one without
+    an intake, or when no intake has a time: ``alerts.check_ins_since``); and the latest submitted check-in, the
+    one the answers show when none is since. Built on first use: its loader options map every model.
+    """
+    other = aliased(Intake)
+    latest_intake_time = (
+        db.select(func.max(other.submitted_at))
+        .where(other.patient_id == _PATIENT, other.form_kind == INTAKE_FORM, other.status == SUBMITTED)
+        .scalar_subquery()
     )
-    .order_by(Intake.created_at.desc(), Intake.id.desc())
-    .options(joinedload(Intake.started_by), joinedload(Intake.reviewed_by))
-)
-_LATEST_CHECK_IN = (
-    db.select(Intake)
-    .where(Intake.patient_id == _PATIENT, Intake.form_kind == CHECK_IN_FORM, Intake.status == SUBMITTED)
-    .order_by(Intake.submitted_at.desc(), Intake.id.desc())
-    .limit(1)
-)
+    latest_check_in = (
+        db.select(other.id)
+        .where(other.patient_id == _PATIENT, other.form_kind == CHECK_IN_FORM, other.status == SUBMITTED)
+        .order_by(other.submitted_at.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    check_in = Intake.form_kind == CHECK_IN_FORM
+    return (
+        db.select(Intake)
+        .where(
+            Intake.patient_id == _PATIENT,
+            or_(
+                Intake.form_kind == INTAKE_FORM,
+                and_(check_in, Intake.status == IN_PROGRESS),
+                and_(
+                    check_in,
+                    Intake.status == SUBMITTED,
+                    or_(latest_intake_time.is_(None), Intake.submitted_at > latest_intake_time),
+                ),
+                Intake.id == latest_check_in,
+            ),
+        )
+        .order_by(Intake.created_at.desc(), Intake.id.desc())
+        .options(joinedload(Intake.started_by), joinedload(Intake.reviewed_by))
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,7 @@ class ChartForms:
 
 
 def chart_forms(patient) -> ChartForms:
-    """Return the patient's forms for this chart, read on the first call of the request (two or three queries)."""
+    """Return the patient's forms for this chart, read on the first call of the request (one query)."""
     shared = g.setdefault("questionnaire_chart_forms", {})
     if patient.id not in shared:
         shared[patient.id] = _read_forms(patient.id)
@@ -76,22 +100,34 @@ def chart_forms(patient) -> ChartForms:
 
 
 def _read_forms(patient_id: int) -> ChartForms:
-    forms = list(db.session.scalars(_FORMS, {"patient_id": patient_id}))
+    forms = list(db.session.scalars(_chart_forms_statement(), {"patient_id": patient_id}))
     intakes = [form for form in forms if form.form_kind == INTAKE_FORM]
     submitted = [intake for intake in intakes if intake.status == SUBMITTED]
     # Newest submitted first, ties by id, a missing time last: the order latest_submitted_intake reads.
     latest = max(
         submitted, key=lambda i: (i.submitted_at is not None, i.submitted_at or 0, i.id), default=None
     )
-    since = check_ins_since(patient_id, latest)
-    latest_check_in = since[-1] if since else db.session.scalar(_LATEST_CHECK_IN, {"patient_id": patient_id})
+    after = latest.submitted_at if latest else None
+    check_ins = [form for form in forms if form.form_kind == CHECK_IN_FORM and form.status == SUBMITTED]
+    # The check-ins since the latest intake, oldest first (as alerts.check_ins_since reads them); any other
+    # submitted check-in read is the latest one, when none is since.
+    since = sorted(
+        (
+            check_in
+            for check_in in check_ins
+            if after is None or (check_in.submitted_at is not None and check_in.submitted_at > after)
+        ),
+        key=lambda check_in: (check_in.submitted_at is not None, check_in.submitted_at or 0, check_in.id),
+    )
     return ChartForms(
         intakes=intakes,
         latest_intake=latest,
         intake_in_progress=next((intake for intake in intakes if intake.status == IN_PROGRESS), None),
         check_ins_since=since,
-        latest_check_in=latest_check_in,
-        check_in_in_progress=next((form for form in forms if form.form_kind == CHECK_IN_FORM), None),
+        latest_check_in=since[-1] if since else next(iter(check_ins), None),
+        check_in_in_progress=next(
+            (form for form in forms if form.form_kind == CHECK_IN_FORM and form.status == IN_PROGRESS), None
+        ),
     )
 
 

@@ -1,8 +1,10 @@
 """The chart's "Messages and next visit" section: email a form link, the messages sent, the planned visit."""
 
+from functools import cache
+
 from flask import current_app
 from sqlalchemy import Integer, bindparam
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from intake.extensions import db
 from intake.mail import EMAIL, sender_for
@@ -15,19 +17,24 @@ from intake.reminders.operations import planned_visit
 MESSAGES_SHOWN = 5
 
 
-#: The patient's latest messages with who sent them, built once (the patient and how many bound by name).
-_LATEST_MESSAGES = (
-    db.select(LinkMessage)
-    .where(LinkMessage.patient_id == bindparam("patient_id", type_=Integer))
-    .order_by(LinkMessage.sent_at.desc(), LinkMessage.id.desc())
-    .options(selectinload(LinkMessage.sent_by))
-    .limit(bindparam("shown", type_=Integer))
-)
+@cache
+def _latest_messages():
+    """Return the statement of the patient's latest messages with who sent each, in one read.
+
+    Built once, on first use (its loader option maps every model), the patient and how many bound by name.
+    """
+    return (
+        db.select(LinkMessage)
+        .where(LinkMessage.patient_id == bindparam("patient_id", type_=Integer))
+        .order_by(LinkMessage.sent_at.desc(), LinkMessage.id.desc())
+        .options(joinedload(LinkMessage.sent_by))
+        .limit(bindparam("shown", type_=Integer))
+    )
 
 
 def latest_messages(patient_id: int, limit: int = MESSAGES_SHOWN) -> list[LinkMessage]:
     """Return the patient's latest link messages, newest first."""
-    return list(db.session.scalars(_LATEST_MESSAGES, {"patient_id": patient_id, "shown": limit}))
+    return list(db.session.scalars(_latest_messages(), {"patient_id": patient_id, "shown": limit}))
 
 
 def messages_section(patient) -> dict:
@@ -36,13 +43,15 @@ def messages_section(patient) -> dict:
     # A patient who has filled the intake is sent the check-in before each return visit (the intake as the
     # chart's intake sections read it, once for the chart).
     purpose = CHECK_IN_LINK if chart_forms(patient).latest_intake is not None else INTAKE_LINK
-    send_form = SendLinkForm(formdata=None, purpose=purpose, address=patient.email or "")
+    # The forms are only shown here: each posts the page's CSRF token, which the view's own form checks.
+    shown = {"csrf": False}
+    send_form = SendLinkForm(formdata=None, meta=shown, purpose=purpose, address=patient.email or "")
     plan = planned_visit(patient.id)
     return {
         "email_ready": sender.is_set_up,
         "email_not_set_up": sender.not_set_up_reason,
         "send_form": send_form,
-        "plan_form": PlanVisitForm(formdata=None, visit_on=plan.visit_on if plan else None),
+        "plan_form": PlanVisitForm(formdata=None, meta=shown, visit_on=plan.visit_on if plan else None),
         "messages": latest_messages(patient.id),
         "planned": plan,
     }

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam
 from intake.clinic_time import clinic_local_to_utc, clinic_today
 from intake.extensions import db
 from intake.visits.models import Visit
-from intake.visits.timeline import count_visits, recent_timeline
+from intake.visits.timeline import recent_timeline
 
 CHART_VISITS = 20
 
@@ -33,8 +33,8 @@ _TODAYS_DRAFT = (
 def load_timeline(patient) -> dict:
     """Return the patient's most recent visits for the chart (clinical details only for clinical staff)."""
     clinical = current_user.is_clinical
-    rows = recent_timeline(patient.id, limit=CHART_VISITS, clinical=clinical)
-    return {"clinical": clinical, "rows": rows, "total": count_visits(patient.id)}
+    rows, total = recent_timeline(patient.id, limit=CHART_VISITS, clinical=clinical)
+    return {"clinical": clinical, "rows": rows, "total": total}
 
 
 def load_visit_action(patient) -> dict:

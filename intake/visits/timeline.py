@@ -4,17 +4,22 @@ Front desk sees that a visit happened (date, practitioner); clinical staff also 
 the regions treated and pain before → after, as the note now reads (amendments included).
 A page of lines costs the same few queries whether the patient has one visit or three hundred,
 and loads only the columns a line shows (never the notes themselves): the visits with their
-practitioners in one statement, then the points, the latest amendment and the stored pain
-scores of the visits shown. The statements are built once, with their values bound per page.
+practitioners, their latest amendments and the patient's number of visits in one statement, then
+the points and the stored pain scores of the visits shown. The statements are built once, with
+their values bound per page, and each line links its note by an address built once per page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from math import ceil
+from typing import NamedTuple
 
+from flask import url_for
 from sqlalchemy import bindparam, func
 
-from intake.auth.models import User
+from intake.auth.models import User, signature_name
 from intake.extensions import db
 from intake.paging import NumberedPage
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, PainScore
@@ -24,8 +29,7 @@ from intake.visits.models import Amendment, Visit, VisitPoint
 TIMELINE_PAIN_REGIONS = 3
 
 
-@dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(NamedTuple):
     visit_id: int
     visit_at: datetime  # as the note now reads (an amendment may have corrected it)
     practitioner: str  # the practitioner's name as signed, e.g. 'Mei Chen, R.Ac'
@@ -34,6 +38,7 @@ class TimelineRow:
     regions: list[str]
     pain: list[str]
     amended: bool
+    address: str = ""  # the note's read page (clinical staff only: front desk opens no note)
 
 
 @dataclass(frozen=True)
@@ -54,14 +59,43 @@ class TimelinePage(NumberedPage):
         return self.page < self.pages
 
 
-_VISIT_LINES = (
-    db.select(Visit.id, Visit.visit_at, Visit.signed_at, Visit.massage_areas, User)
-    .join(User, User.id == Visit.practitioner_id)
-    .where(Visit.patient_id == bindparam("patient_id"))
-    .order_by(Visit.visit_at.desc(), Visit.id.desc())
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-)
+#: The order of a patient's visits on the timeline: newest first (the patient's time index).
+_NEWEST_FIRST = (Visit.visit_at.desc(), Visit.id.desc())
+
+
+@cache
+def _visit_lines(clinical: bool):
+    """Return the statement of a page of visit lines, with the patient's number of visits on every line.
+
+    Clinical staff's lines also carry the visit's latest amendment, the note as it now reads (never the change
+    lists); front desk's read no note.
+    """
+    counted = Visit.__table__.alias("counted_visit")
+    total = (
+        db.select(func.count(counted.c.id))
+        .where(counted.c.patient_id == bindparam("patient_id"))
+        .scalar_subquery()
+    )
+    signed = Visit.signed_at.is_not(None).label("is_signed")
+    columns = [Visit.id, Visit.visit_at, signed, User.full_name, User.designation, total.label("total")]
+    if clinical:
+        latest_note = (
+            db.select(Amendment.note_after)
+            .where(Amendment.visit_id == Visit.id)
+            .order_by(Amendment.amended_at.desc(), Amendment.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        columns += [Visit.massage_areas, latest_note.label("note_after")]
+    return (
+        db.select(*columns)
+        .join(User, User.id == Visit.practitioner_id)
+        .where(Visit.patient_id == bindparam("patient_id"))
+        .order_by(*_NEWEST_FIRST)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
 
 _VISIT_COUNT = db.select(func.count(Visit.id)).where(Visit.patient_id == bindparam("patient_id"))
 
@@ -69,23 +103,6 @@ _POINTS = (
     db.select(VisitPoint.visit_id, VisitPoint.code)
     .where(VisitPoint.visit_id.in_(bindparam("visit_ids", expanding=True)))
     .order_by(VisitPoint.visit_id, VisitPoint.position)
-)
-
-_RANKED_AMENDMENTS = (
-    db.select(
-        Amendment.id,
-        func.row_number()
-        .over(partition_by=Amendment.visit_id, order_by=(Amendment.amended_at.desc(), Amendment.id.desc()))
-        .label("n"),
-    )
-    .where(Amendment.visit_id.in_(bindparam("visit_ids", expanding=True)))
-    .subquery()
-)
-#: Each visit's latest amendment: the note as it now reads (not the change lists).
-_LATEST_NOTES = (
-    db.select(Amendment.visit_id, Amendment.note_after)
-    .join(_RANKED_AMENDMENTS, _RANKED_AMENDMENTS.c.id == Amendment.id)
-    .where(_RANKED_AMENDMENTS.c.n == 1)
 )
 
 #: {visit id: {context: {region: score}}}: the scores the pain history shows.
@@ -104,48 +121,70 @@ def count_visits(patient_id: int) -> int:
     return db.session.connection().scalar(_VISIT_COUNT, {"patient_id": patient_id}) or 0
 
 
-def recent_timeline(patient_id: int, *, limit: int, clinical: bool) -> list[TimelineRow]:
-    """Return the lines of the patient's ``limit`` most recent visits, newest first."""
-    return _timeline(patient_id, limit=limit, offset=0, clinical=clinical)
+def recent_timeline(patient_id: int, *, limit: int, clinical: bool) -> tuple[list[TimelineRow], int]:
+    """Return the lines of the patient's ``limit`` most recent visits, newest first, and how many visits there are."""
+    rows, total = _timeline(patient_id, limit=limit, offset=0, clinical=clinical)
+    return rows, total or 0
 
 
 def timeline_page(patient_id: int, *, page: int, per_page: int, clinical: bool) -> TimelinePage:
     """Return page ``page`` of the patient's visits, newest first (no lines past the last page)."""
-    total = count_visits(patient_id)
-    rows = (
-        _timeline(patient_id, limit=per_page, offset=(page - 1) * per_page, clinical=clinical)
-        if (page - 1) * per_page < total
-        else []
-    )
+    rows, total = _timeline(patient_id, limit=per_page, offset=(page - 1) * per_page, clinical=clinical)
+    if total is None:  # no line on this page: the first page of a patient without visits, or past the last
+        total = count_visits(patient_id) if page > 1 else 0
     return TimelinePage(rows, page, per_page, total)
 
 
-def _timeline(patient_id: int, *, limit: int, offset: int, clinical: bool) -> list[TimelineRow]:
-    visits = db.session.execute(
-        _VISIT_LINES, {"patient_id": patient_id, "limit": limit, "offset": offset}
+def note_addresses(patient_id: int) -> Callable[[int], str]:
+    """Return the address of each of the patient's visit notes, from one address built by the router.
+
+    A page of lines links twenty-five notes: building each address anew costs more than writing the line.
+    """
+    head, _, tail = url_for("visits.show", patient_id=patient_id, visit_id=0).rpartition("/0")
+    return lambda visit_id: f"{head}/{visit_id}{tail}"
+
+
+def _timeline(
+    patient_id: int, *, limit: int, offset: int, clinical: bool
+) -> tuple[list[TimelineRow], int | None]:
+    """Return a page of lines and the patient's number of visits (None when the page has no line)."""
+    # Plain rows through the session's connection: read-only columns need none of the ORM's result handling.
+    connection = db.session.connection()
+    visits = connection.execute(
+        _visit_lines(clinical), {"patient_id": patient_id, "limit": limit, "offset": offset}
     ).all()
+    if not visits:
+        return [], None
+    total = visits[0].total
+    names = {
+        (line.full_name, line.designation): signature_name(line.full_name, line.designation)
+        for line in visits
+    }
     if not clinical:
         return [
             TimelineRow(
-                visit_id, visit_at, practitioner.signature_name, signed_at is not None, [], [], [], False
+                line.id,
+                line.visit_at,
+                names[line.full_name, line.designation],
+                line.is_signed,
+                [],
+                [],
+                [],
+                False,
             )
-            for visit_id, visit_at, signed_at, _areas, practitioner in visits
-        ]
-    if not visits:
-        return []
-    # Plain rows through the session's connection: read-only columns need none of the ORM's result handling.
-    connection = db.session.connection()
-    ids = {"visit_ids": [visit.id for visit in visits]}
+            for line in visits
+        ], total
+    ids = {"visit_ids": [line.id for line in visits]}
     points: dict[int, list[str]] = {}
-    for visit_id, code in connection.execute(_POINTS, ids):
+    # Whole results at once: a row-by-row read asks the driver for each row.
+    for visit_id, code in connection.execute(_POINTS, ids).all():
         points.setdefault(visit_id, []).append(code)
-    notes: dict[int, dict] = {visit_id: note for visit_id, note in connection.execute(_LATEST_NOTES, ids)}
     pain: dict[int, dict[str, dict[str, int]]] = {}
-    for visit_id, context, region_code, score in connection.execute(_STORED_PAIN, ids):
+    for visit_id, context, region_code, score in connection.execute(_STORED_PAIN, ids).all():
         pain.setdefault(visit_id, {}).setdefault(context, {})[region_code] = score
+    address = note_addresses(patient_id)
     rows = []
-    for visit_id, visit_at, signed_at, areas, practitioner in visits:
-        note = notes.get(visit_id)
+    for visit_id, visit_at, is_signed, full_name, designation, _total, areas, note in visits:
         if note is not None:
             visit_at = datetime.fromisoformat(note["visit_at"]) if note.get("visit_at") else visit_at
             codes = [point["code"] for point in note["points"]]
@@ -158,15 +197,16 @@ def _timeline(patient_id: int, *, limit: int, offset: int, clinical: bool) -> li
             TimelineRow(
                 visit_id=visit_id,
                 visit_at=visit_at,
-                practitioner=practitioner.signature_name,
-                is_signed=signed_at is not None,
+                practitioner=names[full_name, designation],
+                is_signed=is_signed,
                 points=codes,
                 regions=[region_label(code) for code in dict.fromkeys([*before, *(areas or [])])],
                 pain=_pain_change(before, after),
                 amended=note is not None,
+                address=address(visit_id),
             )
         )
-    return rows
+    return rows, total
 
 
 def _pain_change(before: dict, after: dict) -> list[str]:

@@ -170,3 +170,37 @@ def test_the_check_in_is_offered_first_once_the_intake_is_in(
     assert checked.findall(client.get(f"/patients/{returning.id}").get_data(as_text=True)) == [
         "check_in_link"
     ]
+
+
+def test_the_messages_are_read_with_who_sent_them_in_the_statement_that_finds_them(
+    app, client, login, make_user, make_patient
+):
+    login("front_desk")
+    colleague = make_user(role="front_desk", full_name="Ana Colleague")
+    none_sent, sent = make_patient(email="none@example.org"), make_patient(email="sent@example.org")
+    with app.app_context():
+        intakes = [Intake(patient_id=patient.id, answers={}) for patient in (none_sent, sent)]
+        db.session.add_all(intakes)
+        db.session.flush()
+        intake = intakes[-1]
+        db.session.add(
+            LinkMessage(
+                patient_id=sent.id,
+                intake_id=intake.id,
+                channel="email",
+                address=sent.email,
+                purpose="intake_link",
+                sent_by_id=colleague.id,
+                outcome="sent",
+                error="",
+            )
+        )
+        db.session.commit()
+    for patient in (none_sent, sent):
+        client.get(f"/patients/{patient.id}")
+    section = client.get(f"/patients/{sent.id}").get_data(as_text=True)
+    section = section[section.index('id="reminders-heading"') :]
+    assert "Ana Colleague" in section and "sent@example.org" in section
+    assert query_count(app, client, f"/patients/{sent.id}") == query_count(
+        app, client, f"/patients/{none_sent.id}"
+    )

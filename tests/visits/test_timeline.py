@@ -1,5 +1,6 @@
 """The chart's visit section shows the latest visits in a fixed number of queries; the list pages through all."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -282,3 +283,34 @@ def test_the_last_page_of_the_visit_list_has_no_next_page(
     last = client.get(f"/patients/{patient.id}/visits?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in last and "Previous page" in last and "Next page" not in last
     assert last.count('data-label="Practitioner"') == VISITS_PER_PAGE
+
+
+def test_every_line_opens_its_own_note_on_the_chart_and_the_list(
+    app, client, login, make_user, make_patient, make_visit_history
+):
+    patient = make_patient()
+    make_visit_history(patient, make_user(role="practitioner"), visits=12)
+    with app.app_context():
+        visit_ids = db.session.scalars(
+            db.select(Visit.id).where(Visit.patient_id == patient.id).order_by(Visit.visit_at.desc())
+        ).all()
+    login("practitioner")
+    for url in (f"/patients/{patient.id}", f"/patients/{patient.id}/visits"):
+        page = client.get(url).get_data(as_text=True)
+        lines = page[page.index("<tbody>", page.index("visit-timeline__table")) : page.index("</tbody>")]
+        links = [int(href) for href in re.findall(rf'href="/patients/{patient.id}/visits/(\d+)"', lines)]
+        assert links == visit_ids, url
+        assert client.get(f"/patients/{patient.id}/visits/{links[-1]}").status_code == 200
+
+
+def test_a_page_past_the_last_still_says_how_many_visits_there_are(
+    client, login, make_user, make_patient, make_visit_history
+):
+    patient = make_patient()
+    make_visit_history(patient, make_user(role="practitioner"), visits=3)
+    login("front_desk")
+    beyond = client.get(f"/patients/{patient.id}/visits?page=4").get_data(as_text=True)
+    assert "3 visits, newest first" in beyond and "There is no page 4." in beyond
+    nobody = make_patient()
+    first = client.get(f"/patients/{nobody.id}/visits").get_data(as_text=True)
+    assert "0 visits, newest first" in first and "No visits yet." in first
