@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from intake.clinic_time import to_clinic_time
 from intake.pain.history import ScoreRecord
+from intake.pain.models import CONTEXT_LABELS
 from intake.pain.regions import REGION_BY_CODE
 
 CSV_HEADERS = (
@@ -46,36 +47,46 @@ def _region_cells(code: str) -> tuple[str, str, str, str, str]:
     )
 
 
-def _row(record: ScoreRecord, recorded_at: str) -> tuple[object, ...]:
-    code, label, side, snomed, laterality = _region_cells(record.region_code)
-    return (
-        recorded_at,
-        spreadsheet_safe(record.context_label),
-        code,
-        label,
-        side,
-        spreadsheet_safe(record.score),
-        snomed,
-        laterality,
-        record.visit_id or "",  # ids are positive whole numbers: never read as a formula
-        record.intake_id or "",
-        spreadsheet_safe(record.recorded_by),
-    )
-
-
 def pain_scores_csv(records: list[ScoreRecord]) -> str:
     """Return one CSV line per score, oldest first, under ``CSV_HEADERS``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
-    # The scores of one occasion share their time: each time is put in clinic time once.
+    # The scores of one occasion share their time, and a history a few contexts, scores and names: each is
+    # made spreadsheet-safe (the time put in clinic time) once, not once per score.
     times: dict[datetime, str] = {}
-    for record in records:
-        at = times.get(record.recorded_at)
+    cells: dict[object, str] = {}
+    rows = []
+    for recorded_at, context, region_code, score, visit_id, intake_id, recorded_by in records:
+        at = times.get(recorded_at)
         if at is None:
-            at = times[record.recorded_at] = to_clinic_time(record.recorded_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow(_row(record, at))
+            at = times[recorded_at] = to_clinic_time(recorded_at).strftime("%Y-%m-%d %H:%M")
+        code, label, side, snomed, laterality = _region_cells(region_code)
+        rows.append(
+            (
+                at,
+                _safe_once(cells, ("context", context), CONTEXT_LABELS[context]),
+                code,
+                label,
+                side,
+                _safe_once(cells, ("score", type(score), score), score),
+                snomed,
+                laterality,
+                visit_id or "",  # ids are positive whole numbers: never read as a formula
+                intake_id or "",
+                _safe_once(cells, ("by", recorded_by), recorded_by),
+            )
+        )
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _safe_once(cells: dict[object, str], key: tuple, value) -> str:
+    """Return ``value`` spreadsheet-safe, from ``cells`` when a row before had the same ``key``."""
+    cell = cells.get(key)
+    if cell is None:
+        cell = cells[key] = spreadsheet_safe(value)
+    return cell
 
 
 def export_filename(chart_number: str, start, end) -> str:

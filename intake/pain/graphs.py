@@ -10,6 +10,7 @@ mark costs its two coordinates, not its outline: fifteen years of monthly means 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -38,8 +39,9 @@ MARK_STYLE = {
 }
 
 
-@dataclass(frozen=True)
-class ChartPoint:
+class ChartPoint(NamedTuple):
+    """One mark of a chart (a plain tuple: a page draws hundreds)."""
+
     at: datetime
     value: float
     context: str
@@ -242,6 +244,13 @@ def _x_scale(axis: TimeAxis, left: float, right: float):
     return x
 
 
+@lru_cache(maxsize=64)
+def _x_positions(axis: TimeAxis, left: float, right: float) -> dict[datetime, float]:
+    """Return where each moment sits between ``left`` and ``right`` on ``axis``, filled in as charts ask (a
+    page's charts share an axis and most of their moments: each moment is placed once per width)."""
+    return {}
+
+
 @cache
 def _mark_shape(shape: str, r: float) -> tuple[float, float, str]:
     """Return where a mark's outline starts (from its centre) and its outline, relative, for marks of radius ``r``."""
@@ -357,9 +366,26 @@ def line_chart(
     chart.y_ticks = [Tick(chart.y(v), _number(v)) for v in value_ticks(y_max)]
     max_ticks = max(2, min(MAX_X_TICKS, int((chart.right - chart.left) // X_TICK_ROOM)))
     chart.x_ticks = list(_axis_ticks(axis, chart.left, chart.right, max_ticks, clinic_zone()))
-    placed = [(p, x(p.at), chart.y(p.value)) for p in points]
-    arrivals = [(px, py) for p, px, py in placed if p.context != AFTER_TREATMENT]
-    afters = [(px, py) for p, px, py in placed if p.context == AFTER_TREATMENT]
+    # One pass over the points, placing each (as ``chart.y`` does, in the same arithmetic) and sorting it by kind.
+    placed_at = _x_positions(axis, chart.left, chart.right)
+    bottom, rise = chart.bottom, chart.bottom - chart.top
+    arrivals: list[tuple[float, float]] = []
+    afters: list[tuple[float, float]] = []
+    drafts: list[tuple[float, float]] = []
+    by_context: dict[str, list[tuple[float, float]]] = {}
+    for at, value, context, is_draft in points:
+        px = placed_at.get(at)
+        if px is None:
+            px = placed_at[at] = x(at)
+        point = (px, bottom - rise * (value / y_max))
+        (afters if context == AFTER_TREATMENT else arrivals).append(point)
+        kind = by_context.get(context)
+        if kind is None:
+            by_context[context] = [point]
+        else:
+            kind.append(point)
+        if is_draft:
+            drafts.append(point)
     if chart.thin:  # hundreds of points: whole units are finer than the marks drawn on them
         chart.arrival_line = _compact_path(arrivals) if len(arrivals) > 1 else ""
         chart.after_line = _compact_path(afters) if len(afters) > 1 else ""
@@ -367,22 +393,22 @@ def line_chart(
         chart.arrival_line = _polyline(arrivals)
         chart.after_line = _polyline(afters)
     chart.mark_radius = radius
-    by_context: dict[str, list[tuple[float, float]]] = {}
-    for p, px, py in placed:
-        by_context.setdefault(p.context, []).append((px, py))
     vertex_marks = set()
     for context in MARK_ORDER:
-        at = by_context.get(context)
-        if not at:
+        at_points = by_context.get(context)
+        if not at_points:
             continue
-        if chart.thin and len(at) > 1:
+        if chart.thin and len(at_points) > 1:
             # Every vertex of the path gets the kind's marker (a lone point has no path to hang it on).
-            chart.marks.append((context, _compact_path(at)))
+            chart.marks.append((context, _compact_path(at_points)))
             vertex_marks.add(context)
         else:
-            chart.marks.append((context, "".join(_mark_path(context, px, py, radius) for px, py in at)))
+            dx, dy, outline = _mark_shape(context, radius)
+            chart.marks.append(
+                (context, "".join(f"M{px + dx:.1f} {py + dy:.1f}{outline}" for px, py in at_points))
+            )
     chart.vertex_marks = frozenset(vertex_marks)
-    chart.draft_marks = "".join(_ring_path(px, py, radius + 3) for p, px, py in placed if p.is_draft)
+    chart.draft_marks = "".join(_ring_path(px, py, radius + 3) for px, py in drafts)
     if baseline is not None:
         chart.baseline_y = chart.y(baseline)
         if meaningful_drop is not None and baseline - meaningful_drop >= 0:

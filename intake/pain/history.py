@@ -3,11 +3,13 @@
 A constant number of queries whatever the number of visits, each bounded by the period: how many
 occasions the period holds (and the time before it, read back from the period's start up to
 ``OLDER_COUNT_CAP``), each region's first and latest score (and its true first score ever, the baseline
-when the default period hides it), each treatment's effect before/after and each region's average drop
-(aggregated in SQL), the scores themselves (or, past ``MONTHLY_FROM`` occasions, their monthly means per
-region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
+when the default period hides it; seeks into each region's range of the index on (patient, region, time)),
+each treatment's effect before/after and each region's average drop (paired in one pass over the period's
+scores before and after treatment), the scores themselves (or, past ``MONTHLY_FROM`` occasions, their
+monthly means per region, computed in SQL) and the submitted intakes' Oswestry Disability Index.
 Each statement is built once per shape of period (start, end, both or neither) and reused with the
-patient and the dates as parameters; the rows are plain tuples, not ORM objects.
+patient and the dates as parameters; the rows are plain tuples, not ORM objects, and the many scores'
+recording times are converted once per distinct moment.
 The questionnaire owns the ODI, so pain does not read it: the factory registers the series
 provider under ``ODI_SERIES`` in ``app.extensions``.
 """
@@ -16,26 +18,26 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from statistics import fmean
 from typing import Any, NamedTuple
 
 from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import (
-    CompoundSelect,
+    CTE,
     Select,
     bindparam,
     case,
     func,
     literal,
     literal_column,
-    null,
-    union,
-    union_all,
+    type_coerce,
 )
+from sqlalchemy.types import TypeDecorator
 
 from intake.auth.models import User
+from intake.database import UTCDateTime
 from intake.extensions import db
 from intake.pain.models import AFTER_TREATMENT, BEFORE_TREATMENT, CONTEXT_LABELS, PainScore
 from intake.pain.models import ARRIVAL_CONTEXTS as ARRIVAL_CONTEXTS  # the report reads them from here
@@ -119,6 +121,7 @@ def verdict_markup(change: Change | None) -> Markup:
 @dataclass(frozen=True)
 class RegionHistory:
     region: Region
+    #: The scores drawn, without who recorded each (the charts do not say it: see ``load_charted_records``).
     records: list[ScoreRecord]
     change: Change | None
     average_immediate_drop: float | None
@@ -195,6 +198,7 @@ OLDER_COUNT_CAP = 100
 
 @dataclass
 class PainHistory:
+    #: The scores drawn, without who recorded each (the charts do not say it: see ``load_charted_records``).
     records: list[ScoreRecord]
     occasions: list[Occasion]
     regions: list[RegionHistory]
@@ -307,12 +311,40 @@ def _parameters(patient_id: int, period: Period) -> dict:
     return {"patient_id": patient_id, "start": period.start, "end": period.end}
 
 
+def period_conditions(column, shape: Shape) -> list:
+    """Return the conditions keeping ``column`` within a period of ``shape``, its dates left as parameters
+    (for a statement built once per shape, run with ``period_parameters``)."""
+    return _bounded(column, shape)
+
+
+def period_parameters(patient_id: int, period: Period) -> dict:
+    """Return the patient and the dates a statement of ``period``'s shape is run with."""
+    return _parameters(patient_id, period)
+
+
 _LATEST_SCORE_AT = db.select(func.max(_score.recorded_at)).where(_PATIENT)
 
 
 def latest_score_at(patient_id: int) -> datetime | None:
     """Return when the patient's latest score was recorded (one indexed query)."""
     return db.session.scalar(_LATEST_SCORE_AT, {"patient_id": patient_id})
+
+
+class _SharedMoment(TypeDecorator[datetime]):
+    """A recording time read as ``UTCDateTime`` reads it, each distinct value converted once: the scores of one
+    occasion share their time, so a history of 6,000 scores holds about a thousand moments."""
+
+    impl = UTCDateTime
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        process = UTCDateTime().dialect_impl(dialect).result_processor(dialect, coltype)
+        # Bounded: a few pages' moments; a conversion is a pure function of the stored value.
+        return lru_cache(maxsize=4096)(process) if process is not None else None
+
+
+#: A score's recording time, as the rows of many scores read it.
+_RECORDED_AT = type_coerce(_score.recorded_at, _SharedMoment()).label("recorded_at")
 
 
 #: Who recorded a score, in words: the staff member, or the patient through the intake questionnaire.
@@ -324,7 +356,7 @@ _RECORDED_BY = func.coalesce(
 
 def _score_rows() -> Select:
     return db.select(
-        _score.recorded_at,
+        _RECORDED_AT,
         _score.context,
         _score.region_code,
         _score.score,
@@ -348,6 +380,36 @@ def load_score_records(patient_id: int, period: Period = Period()) -> list[Score
     rows = db.session.execute(
         _score_records_statement(Shape.of(period)), _parameters(patient_id, period)
     ).all()
+    return list(map(ScoreRecord._make, rows))
+
+
+#: What the charts' scores say of who recorded them: nothing (the charts do not show it).
+NOT_READ = ""
+
+
+@cache
+def _charted_records_statement(shape: Shape) -> Select:
+    # Only the columns of the index on (patient, time): the charts read neighbouring index pages, never
+    # each score's table row nor its author's account.
+    return (
+        db.select(
+            _RECORDED_AT,
+            _score.context,
+            _score.region_code,
+            _score.score,
+            _score.visit_id,
+            _score.intake_id,
+            literal(NOT_READ),
+        )
+        .where(_PATIENT, *_bounded(_score.recorded_at, shape))
+        .order_by(_score.recorded_at, _score.id)
+    )
+
+
+def load_charted_records(patient_id: int, period: Period = Period()) -> list[ScoreRecord]:
+    """Return the patient's scores in ``period``, oldest first, as the charts draw them: without who recorded
+    each (``recorded_by`` is ``NOT_READ``; one query)."""
+    rows = db.session.execute(_charted_records_statement(Shape.of(period)), _parameters(patient_id, period))
     return list(map(ScoreRecord._make, rows))
 
 
@@ -409,164 +471,122 @@ class RegionArrivals:
     first_ever: tuple[datetime, float] | None = None
 
 
+def _scored_regions() -> CTE:
+    """Return the regions the patient has scores of, each found by a seek past the one before along the index on
+    (patient, region): a few dozen seeks at most, never the whole history grouped by region."""
+    seek = PainScore.__table__.alias("next_region")
+    first = (
+        db.select(_score.region_code).where(_PATIENT).order_by(_score.region_code).limit(1).scalar_subquery()
+    )
+    regions = db.select(first.label("region_code")).cte("scored_region", recursive=True)
+    following = (
+        db.select(seek.c.region_code)
+        .where(seek.c.patient_id == bindparam("patient_id"), seek.c.region_code > regions.c.region_code)
+        .order_by(seek.c.region_code)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return regions.union_all(db.select(following).where(regions.c.region_code.is_not(None)))
+
+
 @cache
 def _region_arrivals_statement(shape: Shape) -> Select:
-    arrival = _PATIENT & _ARRIVAL
-    shown = (
-        db.select(
-            _score.region_code.label("region_code"),
-            func.min(_score.recorded_at).label("first_at"),
-            func.max(_score.recorded_at).label("latest_at"),
-            func.count().label("n"),
-        )
-        .where(arrival, *_bounded(_score.recorded_at, shape))
-        .group_by(_score.region_code)
-        .subquery()
-    )
-    first_ever_at: Any = shown.c.first_at
+    regions = _scored_regions()
+    of_region = (_PATIENT, _ARRIVAL, _score.region_code == regions.c.region_code)
+
+    def seek(column, *conditions, newest: bool = False):
+        # One seek into the region's range of the index on (patient, region, time): its first or its newest
+        # arrival within ``conditions``, ties going to the first recorded (the newest: the last recorded).
+        order = (_score.recorded_at.desc(), _score.id.desc()) if newest else (_score.recorded_at, _score.id)
+        return db.select(column).where(*of_region, *conditions).order_by(*order).limit(1).scalar_subquery()
+
+    shown = _bounded(_score.recorded_at, shape)
+    columns = [
+        seek(_score.recorded_at, *shown),
+        seek(_score.score, *shown),
+        seek(_score.recorded_at, *shown, newest=True),
+        seek(_score.score, *shown, newest=True),
+        db.select(func.count()).where(*of_region, *shown).scalar_subquery(),
+    ]
     if shape.has_start:
-        # The region's first score ever: the index on (patient, time) read from the start until the region
-        # appears, for the regions the period shows only, rather than every older score grouped by region.
-        earlier = PainScore.__table__.alias("earlier")
-        first_ever_at = (
-            db.select(earlier.c.recorded_at)
-            .where(
-                earlier.c.patient_id == bindparam("patient_id"),
-                earlier.c.region_code == shown.c.region_code,
-                earlier.c.context.in_(ARRIVAL_CONTEXTS),
-                *_bounded(earlier.c.recorded_at, shape, start=False),
-            )
-            .order_by(earlier.c.recorded_at)
-            .limit(1)
-            .scalar_subquery()
-        )
-    moments = db.select(
-        shown.c.region_code,
-        first_ever_at.label("first_ever_at"),
-        shown.c.first_at,
-        shown.c.latest_at,
-        shown.c.n,
-    ).cte("moments")
-    # The scores at any region's moments, through the index on (patient, time): a few rows, where joining on
-    # "this region's first or latest" would walk every score of the patient.
-    moment_times = union(
-        db.select(moments.c.first_ever_at), db.select(moments.c.first_at), db.select(moments.c.latest_at)
-    )
-    return (
-        db.select(moments, _score.recorded_at, _score.score)
-        .select_from(moments)
-        .join(
-            PainScore.__table__,
-            arrival & (_score.region_code == moments.c.region_code) & _score.recorded_at.in_(moment_times),
-        )
-        .order_by(_score.recorded_at, _score.id)
-    )
+        # The region's first score ever, even before the period (the default period's baseline).
+        earlier = _bounded(_score.recorded_at, shape, start=False)
+        columns += [seek(_score.recorded_at, *earlier), seek(_score.score, *earlier)]
+    return db.select(regions.c.region_code, *columns).where(regions.c.region_code.is_not(None))
 
 
 def load_region_arrivals(patient_id: int, period: Period) -> dict[str, RegionArrivals]:
     """Return the first and latest arrival score in ``period`` and the first ever of each region it shows (one query).
 
-    Aggregates find each region's moments (first and latest in the period, and its first ever), then the
-    index on (patient, time) fetches the few scores at those moments; ties go to the first recorded.
+    Each of the patient's regions is read by seeks into its own range of the index on (patient, region, time):
+    its first and newest arrival in the period, their count and its first ever; ties go to the first recorded,
+    the newest to the last.
     """
-    regions: dict[str, RegionArrivals] = defaultdict(RegionArrivals)
+    regions: dict[str, RegionArrivals] = {}
     rows = db.session.execute(_region_arrivals_statement(Shape.of(period)), _parameters(patient_id, period))
-    for code, first_ever_at, first_at, latest_at, count, recorded_at, score in rows:
-        region = regions[code]
-        region.count = count
-        moment = (recorded_at, score)
-        if recorded_at == first_ever_at and region.first_ever is None:
-            region.first_ever = moment
-        if recorded_at == first_at and region.first is None:
-            region.first = moment
-        if recorded_at == latest_at:
-            region.latest = moment  # the last of them in recording order
-    return dict(regions)
+    for code, first_at, first, latest_at, latest, count, *first_ever in rows:
+        if not count:
+            continue  # scored only before or after the period, or only after treatment
+        region = regions[code] = RegionArrivals((first_at, first), (latest_at, latest), count)
+        region.first_ever = (first_ever[0], first_ever[1]) if first_ever else region.first
+    return regions
 
 
 @cache
-def _visit_effects_statement(shape: Shape) -> CompoundSelect:
-    after = PainScore.__table__.alias("after_treatment")
-    pairs = (
-        db.select(
-            _score.visit_id.label("visit_id"),
-            _score.region_code.label("region_code"),
-            _score.recorded_at.label("treated_at"),
-            _score.score.label("before"),
-            after.c.score.label("after"),
-            # A later score of the same round replaces an earlier: only each visit and region's newest pair counts.
-            func.row_number()
-            .over(
-                partition_by=(_score.visit_id, _score.region_code),
-                order_by=(
-                    _score.recorded_at.desc(),
-                    _score.id.desc(),
-                    after.c.recorded_at.desc(),
-                    after.c.id.desc(),
-                ),
-            )
-            .label("newer"),
-        )
-        .join(
-            after,
-            (after.c.visit_id == _score.visit_id)
-            & (after.c.region_code == _score.region_code)
-            & (after.c.context == AFTER_TREATMENT),
-        )
+def _treatment_scores_statement(shape: Shape) -> Select:
+    # The period's scores before and after treatment, read along the index on (patient, time) in recording
+    # order: a later score of the same visit, region and round comes after the one it replaces.
+    return (
+        db.select(_score.visit_id, _score.region_code, _score.context, _RECORDED_AT, _score.score)
         .where(
             _PATIENT,
-            _score.context == BEFORE_TREATMENT,
+            _score.context.in_((BEFORE_TREATMENT, AFTER_TREATMENT)),
             _score.visit_id.is_not(None),
             *_bounded(_score.recorded_at, shape),
-            *_bounded(after.c.recorded_at, shape),
         )
-        .cte("pairs")
+        .order_by(_score.recorded_at, _score.id)
     )
-    newest = pairs.c.newer == 1
-    by_visit = (
-        db.select(
-            literal("visit").label("kind"),
-            pairs.c.visit_id,
-            null().label("region_code"),
-            func.min(pairs.c.treated_at).label("treated_at"),
-            func.sum(pairs.c.before).label("before"),
-            func.sum(pairs.c.after).label("after"),
-            func.count().label("n"),
-        )
-        .where(newest)
-        .group_by(pairs.c.visit_id)
-    )
-    by_region = (
-        db.select(
-            literal("region"),
-            null(),
-            pairs.c.region_code,
-            null(),
-            func.sum(pairs.c.before - pairs.c.after),
-            null(),
-            func.count(),
-        )
-        .where(newest)
-        .group_by(pairs.c.region_code)
-    )
-    return union_all(by_visit, by_region)
 
 
 def load_visit_effects(patient_id: int, period: Period) -> tuple[list[VisitEffect], dict[str, float]]:
-    """Return the effect of each treatment in ``period`` and each region's average drop (one query, in SQL).
+    """Return the effect of each treatment in ``period`` and each region's average drop (one query, one pass).
 
-    A treatment's effect compares the regions scored both before and after it; sums are taken in SQL and
-    divided here, so averages are exactly those of the scores.
+    A treatment's effect compares the regions scored both before and after it, each with its newest score of
+    each round (a later score of the same round replaces an earlier); sums are of the scores themselves, so
+    averages are exactly those of the scores.
     """
-    effects: list[VisitEffect] = []
-    drops: dict[str, float] = {}
-    rows = db.session.execute(_visit_effects_statement(Shape.of(period)), _parameters(patient_id, period))
-    for kind, visit_id, region_code, treated_at, before, after, count in rows:
-        if kind == "visit":
-            effects.append(VisitEffect(visit_id, treated_at, int(before) / count, int(after) / count, count))
+    rows = db.session.execute(_treatment_scores_statement(Shape.of(period)), _parameters(patient_id, period))
+    before: dict[tuple[int, str], tuple[datetime, int]] = {}
+    after: dict[tuple[int, str], int] = {}
+    for visit_id, region_code, context, recorded_at, score in rows:
+        if context == BEFORE_TREATMENT:
+            before[(visit_id, region_code)] = (recorded_at, score)  # in recording order: the newest stays
         else:
-            drops[region_code] = int(before) / count
+            after[(visit_id, region_code)] = score
+    visits: dict[int, list] = {}  # each visit's first paired time, sums before and after, regions paired
+    regions: dict[str, list[int]] = {}  # each region's summed drop and treatments paired
+    for key, (treated_at, score_before) in before.items():
+        score_after = after.get(key)
+        if score_after is None:
+            continue
+        visit_id, region_code = key
+        visit = visits.get(visit_id)
+        if visit is None:
+            visits[visit_id] = [treated_at, score_before, score_after, 1]
+        else:
+            visit[0] = min(visit[0], treated_at)
+            visit[1] += score_before
+            visit[2] += score_after
+            visit[3] += 1
+        region = regions.setdefault(region_code, [0, 0])
+        region[0] += score_before - score_after
+        region[1] += 1
+    effects = [
+        VisitEffect(visit_id, treated_at, int(sum_before) / count, int(sum_after) / count, count)
+        for visit_id, (treated_at, sum_before, sum_after, count) in visits.items()
+    ]
     effects.sort(key=lambda effect: (effect.treated_at, effect.visit_id))
+    drops = {code: int(drop) / count for code, (drop, count) in regions.items()}
     return effects, drops
 
 
@@ -624,7 +644,7 @@ def load_pain_history(patient_id: int, period: Period = Period(), *, with_scores
     records: list[ScoreRecord] = []
     if with_scores:
         records = (
-            load_monthly_means(patient_id, period) if is_monthly else load_score_records(patient_id, period)
+            load_monthly_means(patient_id, period) if is_monthly else load_charted_records(patient_id, period)
         )
     regions, baseline_since = region_histories(records, arrivals, drops, use_first_ever=period.is_default)
     in_period_arrivals = [a for a in arrivals.values() if a.first]
@@ -801,19 +821,21 @@ _CHART_WORST = (
     .order_by(_score.recorded_at.desc())
     .limit(SPARKLINE_OCCASIONS)
 )
-# Each region's newest arrival moment (one pass over the patient's arrivals, grouped by region), then every
-# arrival score at those moments through the index on (patient, time): a region's newest is its score at the
-# latest of them, the last recorded when two share a moment.
-_CHART_LATEST = (
-    db.select(_score.region_code, _score.score)
-    .where(
-        _CHART_ARRIVAL,
-        _score.recorded_at.in_(
-            db.select(func.max(_score.recorded_at)).where(_CHART_ARRIVAL).group_by(_score.region_code)
-        ),
+
+
+@cache
+def _chart_latest_statement() -> Select:
+    """Build (on first use) each region's latest arrival score, one seek per region along (patient, region)."""
+    regions = _scored_regions()
+    # Read back from the end of the region's range: its newest arrival, the last recorded when two share a moment.
+    latest = (
+        db.select(_score.score)
+        .where(_CHART_ARRIVAL, _score.region_code == regions.c.region_code)
+        .order_by(_score.recorded_at.desc(), _score.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    .order_by(_score.recorded_at, _score.id)
-)
+    return db.select(regions.c.region_code, latest).where(regions.c.region_code.is_not(None))
 
 
 def load_chart_scores(patient_id: int) -> ChartScores:
@@ -821,7 +843,11 @@ def load_chart_scores(patient_id: int) -> ChartScores:
     parameters = {"patient_id": patient_id}
     score_count, arrival_count = db.session.execute(_CHART_COUNTS, parameters).one()
     worst = db.session.execute(_CHART_WORST, parameters).all()
-    latest: dict[str, float] = {code: score for code, score in db.session.execute(_CHART_LATEST, parameters)}
+    latest: dict[str, float] = {
+        code: score
+        for code, score in db.session.execute(_chart_latest_statement(), parameters)
+        if score is not None  # a region scored only after treatment has no arrival to show
+    }
     return ChartScores(
         score_count=int(score_count or 0),
         arrival_count=int(arrival_count or 0),

@@ -50,6 +50,9 @@ class PainScore(Model):
             "visit_id",
             "intake_id",
         ),
+        # Each region's scores of a patient by time: its first and latest score is a seek at either end of the
+        # region's range (the chart's body map, the history's baselines), not a walk through the whole history.
+        Index("ix_pain_score_patient_region", "patient_id", "region_code", "recorded_at", "context", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,10 +35,10 @@ def _score(value: float) -> str:
 
 
 def _trend_words(name: str, points: list[ChartPoint]) -> str:
-    arrivals = [p for p in points if p.context in ARRIVAL_CONTEXTS]
-    if not arrivals:
+    first = next((p for p in points if p.context in ARRIVAL_CONTEXTS), None)
+    if first is None:
         return f"{name}: no scores before treatment in this period."
-    first, last = arrivals[0], arrivals[-1]
+    last = next(p for p in reversed(points) if p.context in ARRIVAL_CONTEXTS)
     return (
         f"{name}: {_score(first.value)} on {format_datetime(first.at)}, "
         f"{_score(last.value)} on {format_datetime(last.at)}, {len(points)} scores."

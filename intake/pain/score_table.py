@@ -47,7 +47,8 @@ def in_table_order(occasions: list[Occasion]) -> list[Occasion]:
 
 def _number(value: float) -> str:
     """Return a score, a worst or a sum as the table writes it (a whole number, or a mean's decimals)."""
-    return str(escape(value))
+    # A number's digits need no escaping (escape() would write the same); anything else is escaped.
+    return str(value) if type(value) in (int, float) else str(escape(value))
 
 
 def table_rows(occasions: list[Occasion], columns: list[Region], drafts: frozenset[int]) -> list[TableRow]:
@@ -67,17 +68,26 @@ def table_rows(occasions: list[Occasion], columns: list[Region], drafts: frozens
 def table_row_markup(rows: list[TableRow]) -> Markup:
     """Return the rows as the table body's ``<tr>`` elements, newest first."""
     lines = []
+    # A page's rows share a few contexts and a few names: each is escaped once.
+    contexts: dict[str, tuple[Markup, Markup]] = {}
+    names: dict[str, Markup] = {}
     for row in rows:
         occasion = row.occasion
+        context = contexts.get(occasion.context)
+        if context is None:
+            context = contexts[occasion.context] = (escape(occasion.context), escape(occasion.context_label))
+        name = names.get(occasion.recorded_by)
+        if name is None:
+            name = names[occasion.recorded_by] = escape(occasion.recorded_by)
         draft = ' <span class="pain-table__draft">draft: note not signed yet</span>' if row.is_draft else ""
         lines.append(
-            f'<tr class="pain-table__row--{escape(occasion.context)}">'
+            f'<tr class="pain-table__row--{context[0]}">'
             f'<th scope="row" data-label="When">{escape(format_datetime(occasion.recorded_at))}</th>'
-            f'<td data-label="Context">{escape(occasion.context_label)}{draft}</td>'
+            f'<td data-label="Context">{context[1]}{draft}</td>'
             f"{row.region_cells}"
             f'<td data-label="Worst">{_number(occasion.worst)}</td>'
             f'<td data-label="Sum">{_number(occasion.total)}</td>'
-            f'<td data-label="Recorded by">{escape(occasion.recorded_by)}</td></tr>'
+            f'<td data-label="Recorded by">{name}</td></tr>'
         )
     # Safe: every value is escaped; the rest is written here.
     return Markup("\n".join(lines))  # nosec B704
