@@ -354,16 +354,23 @@ _RECORDED_BY = func.coalesce(
 )
 
 
-def _score_rows() -> Select:
-    return db.select(
+def _score_columns(recorded_by) -> tuple:
+    """The columns of a ``ScoreRecord``, in its order, with ``recorded_by`` saying who recorded the score."""
+    return (
         _RECORDED_AT,
         _score.context,
         _score.region_code,
         _score.score,
         _score.visit_id,
         _score.intake_id,
-        _RECORDED_BY,
-    ).outerjoin(User.__table__, _user.id == _score.recorded_by_id)
+        recorded_by,
+    )
+
+
+def _score_rows() -> Select:
+    return db.select(*_score_columns(_RECORDED_BY)).outerjoin(
+        User.__table__, _user.id == _score.recorded_by_id
+    )
 
 
 @cache
@@ -392,15 +399,7 @@ def _charted_records_statement(shape: Shape) -> Select:
     # Only the columns of the index on (patient, time): the charts read neighbouring index pages, never
     # each score's table row nor its author's account.
     return (
-        db.select(
-            _RECORDED_AT,
-            _score.context,
-            _score.region_code,
-            _score.score,
-            _score.visit_id,
-            _score.intake_id,
-            literal(NOT_READ),
-        )
+        db.select(*_score_columns(literal(NOT_READ)))
         .where(_PATIENT, *_bounded(_score.recorded_at, shape))
         .order_by(_score.recorded_at, _score.id)
     )
